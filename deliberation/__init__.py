@@ -1,0 +1,10 @@
+"""Deliberation on partnerships and preferential votes: arguments, alternatives, ballots, tallies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def includeme(config: Any) -> None:
+    """Register this package's routes, views and templates (called by partnerstate.main)."""
+    config.add_jinja2_search_path("deliberation:templates", name=".jinja2")

@@ -1,0 +1,30 @@
+"""``partnerstate serve``: init, then serve the app with waitress."""
+
+from __future__ import annotations
+
+import click
+
+from partnerstate.cli.common import db_option
+from partnerstate.cli.init import initialize
+
+
+@click.command("serve")
+@click.option("--demo", is_flag=True, help="Add the demo city first (see `init --demo`).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=6543, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@db_option
+def serve(database_url: str, demo: bool, host: str, port: int, threads: int) -> None:
+    """Create or migrate the database, then serve the application."""
+    import waitress
+
+    from partnerstate import main
+    from partnerstate.settings import SettingsError
+
+    initialize(database_url, demo)
+    try:
+        app = main({}, **{"partnerstate.database_url": database_url})
+    except SettingsError as error:
+        raise SystemExit(f"Error: {error}") from None
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="partnerstate")

@@ -1,0 +1,50 @@
+"""Named permissions. Views ask for one of these; only the security policy decides.
+
+Roles are turned into principals (``role:official``, ``assembly:7:facilitator``…)
+by the security policy, and contexts grant permissions to principals in their ACL.
+"""
+
+from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Everyone
+
+VIEW = "view"
+"""Read public pages and API resources."""
+
+EDIT_PROFILE = "profile.edit"
+"""Change one's own name, language, tokens."""
+
+VIEW_AUDIT_LOG = "audit.view"
+"""Read the audit log of officials' actions."""
+
+# Commons register
+PROPOSE_COMMONS = "commons.propose"
+EDIT_COMMONS = "commons.edit"
+VALIDATE_COMMONS = "commons.validate"
+
+# Assemblies
+CREATE_ASSEMBLY = "assembly.create"
+MANAGE_MEMBERS = "assembly.manage_members"
+JOIN_ASSEMBLY = "assembly.join"
+SCHEDULE_MEETING = "assembly.schedule_meeting"
+ATTEND_MEETING = "assembly.attend_meeting"
+
+# Partnerships and deliberation
+DRAFT_PARTNERSHIP = "partnership.draft"
+EDIT_PARTNERSHIP = "partnership.edit"
+MOVE_PARTNERSHIP = "partnership.move"
+DELIBERATE = "partnership.deliberate"
+MODERATE = "partnership.moderate"
+FLAG = "partnership.flag"
+
+# Votes
+OPEN_VOTE = "vote.open"
+CAST_BALLOT = "vote.cast"
+CLOSE_VOTE = "vote.close"
+
+# Charters
+ISSUE_CHARTER = "charter.issue"
+SIGN_CHARTER = "charter.sign"
+
+OFFICIAL = "role:official"
+MEMBER = "role:member"
+
+__all__ = ["ALL_PERMISSIONS", "Allow", "Authenticated", "Everyone"]

@@ -1,0 +1,1 @@
+"""Business rules of the core, free of views: accounts, tokens, throttling, audit."""

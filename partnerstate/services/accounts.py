@@ -1,0 +1,102 @@
+"""Accounts: registration, authentication, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from partnerstate.database import utcnow
+from partnerstate.models import ApiToken, User
+from partnerstate.models.accounts import GlobalRole
+from partnerstate.services.passwords import hash_password, verify_password
+
+TOKEN_PREFIX = "ps_"  # noqa: S105 -- a public marker, not a secret
+
+
+class DuplicateEmail(Exception):
+    """An account with this email already exists."""
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def create_user(
+    db: Session,
+    email: str,
+    display_name: str,
+    password: str | None,
+    role: str = GlobalRole.MEMBER,
+    locale: str | None = None,
+) -> User:
+    """Create an account; raises :class:`DuplicateEmail` if the email is taken."""
+    if find_user_by_email(db, email) is not None:
+        raise DuplicateEmail(email)
+    user = User(
+        email=normalize_email(email),
+        display_name=display_name.strip(),
+        password_hash=hash_password(password) if password else None,
+        role=GlobalRole(role).value,
+        locale=locale,
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def authenticate(db: Session, email: str, password: str) -> User | None:
+    """The user whose email and password match, or None. Upgrades outdated hashes."""
+    user = find_user_by_email(db, email)
+    ok, new_hash = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None:
+        return None
+    if new_hash:
+        user.password_hash = new_hash
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(db: Session, user: User, label: str = "") -> str:
+    """Create a bearer token for ``user`` and return it; only its digest is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.add(
+        ApiToken(user=user, token_hash=_digest(token), prefix=token[:10], label=label.strip()[:100])
+    )
+    db.flush()
+    return token
+
+
+def user_for_token(db: Session, token: str) -> User | None:
+    """The owner of an active token, or None. Records when the token was last used."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    record = db.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if record is None:
+        return None
+    record.last_used_at = utcnow()
+    return record.user
+
+
+def revoke_token(db: Session, user: User, token_id: int) -> bool:
+    """Revoke one of ``user``'s tokens; False if it is not theirs or already revoked."""
+    record = db.get(ApiToken, token_id)
+    if record is None or record.user_id != user.id or record.revoked_at is not None:
+        return False
+    record.revoked_at = utcnow()
+    return True

@@ -1,0 +1,24 @@
+"""Signed session cookies and CSRF protection for every unsafe browser request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.session import JSONSerializer, SignedCookieSessionFactory
+
+
+def includeme(config: Any) -> None:
+    settings = config.registry["partnerstate.settings"]
+    factory = SignedCookieSessionFactory(
+        settings.secret,
+        cookie_name="partnerstate_session",
+        httponly=True,
+        samesite="Lax",
+        secure=settings.production,
+        timeout=60 * 60 * 24 * 14,
+        reissue_time=60 * 60,
+        serializer=JSONSerializer(),
+    )
+    config.set_session_factory(factory)
+    # API views opt out explicitly (they accept bearer tokens only, see security.py).
+    config.set_default_csrf_options(require_csrf=True)

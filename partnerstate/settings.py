@@ -1,0 +1,99 @@
+"""Application settings, read from the environment in one place.
+
+Every setting has a name in the ini file (``partnerstate.*``) and an environment
+variable that overrides it; the environment wins so that a container or a systemd
+unit can configure a deployment without touching the ini files.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+
+DEFAULT_DATABASE_URL = "sqlite:///partnerstate.sqlite"
+
+
+class SettingsError(RuntimeError):
+    """A required setting is missing or has an impossible value."""
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """The typed settings the application reads; see :func:`load_settings`."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret: str = ""
+    environment: str = "development"
+    site_name: str = "partnerstate"
+    default_locale: str = "en"
+    timezone: str = "Europe/Paris"
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "© OpenStreetMap contributors"
+    validate_api_responses: bool = False
+    throttle_account_failures: int = 5
+    throttle_address_failures: int = 100
+    throttle_window_seconds: int = 900
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+
+# (setting name, environment variable, type)
+_SOURCES: list[tuple[str, str, type]] = [
+    ("database_url", "PARTNERSTATE_DATABASE_URL", str),
+    ("secret", "PARTNERSTATE_SECRET", str),
+    ("environment", "PARTNERSTATE_ENV", str),
+    ("site_name", "PARTNERSTATE_SITE_NAME", str),
+    ("default_locale", "PARTNERSTATE_DEFAULT_LOCALE", str),
+    ("timezone", "PARTNERSTATE_TIMEZONE", str),
+    ("tile_url", "PARTNERSTATE_TILE_URL", str),
+    ("tile_attribution", "PARTNERSTATE_TILE_ATTRIBUTION", str),
+    ("validate_api_responses", "PARTNERSTATE_VALIDATE_API_RESPONSES", bool),
+    ("throttle_account_failures", "PARTNERSTATE_THROTTLE_ACCOUNT_FAILURES", int),
+    ("throttle_address_failures", "PARTNERSTATE_THROTTLE_ADDRESS_FAILURES", int),
+    ("throttle_window_seconds", "PARTNERSTATE_THROTTLE_WINDOW_SECONDS", int),
+]
+
+
+def _convert(value: object, kind: type, name: str) -> object:
+    if kind is bool:
+        return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        try:
+            return int(str(value))
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+    return str(value)
+
+
+def load_settings(
+    ini: dict[str, object] | None = None, environ: dict[str, str] | None = None
+) -> AppSettings:
+    """Merge ini settings (``partnerstate.NAME``) and the environment into AppSettings.
+
+    In production a missing secret is an error: sessions signed with a secret that
+    changes at each start would log everyone out, and a guessable one is worse.
+    """
+    ini = ini or {}
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for name, variable, kind in _SOURCES:
+        raw = environ.get(variable)
+        if raw is None or raw == "":
+            raw = ini.get(f"partnerstate.{name}")
+        if raw is not None and raw != "":
+            values[name] = _convert(raw, kind, variable)
+    settings = AppSettings(**values)  # type: ignore[arg-type]
+    if settings.environment not in {"development", "production", "testing"}:
+        raise SettingsError("PARTNERSTATE_ENV must be development, production or testing")
+    if not settings.secret:
+        if settings.production:
+            raise SettingsError(
+                "PARTNERSTATE_SECRET is required in production (a long random string)"
+            )
+        # Development: a fresh secret per process is acceptable (logs out on restart).
+        settings = AppSettings(**{**settings.__dict__, "secret": secrets.token_hex(32)})
+    return settings

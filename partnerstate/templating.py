@@ -1,0 +1,76 @@
+"""Jinja2 templates: one base layout, i18n extension, Babel filters bound to the request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from partnerstate import i18n
+from partnerstate.localized import pick
+
+
+def _request(context: Any) -> Any:
+    return context.get("request")
+
+
+@pass_context
+def datetime_filter(context: Any, value: Any, format: str = "medium") -> str:
+    return i18n.format_datetime(_request(context), value, format)
+
+
+@pass_context
+def date_filter(context: Any, value: Any, format: str = "long") -> str:
+    return i18n.format_date(_request(context), value, format)
+
+
+@pass_context
+def number_filter(context: Any, value: Any) -> str:
+    return i18n.format_number(_request(context), value)
+
+
+@pass_context
+def percent_filter(context: Any, value: Any) -> str:
+    return i18n.format_percent(_request(context), value)
+
+
+@pass_context
+def localized_filter(context: Any, value: Any) -> str:
+    """Pick the request's language from a locale-keyed dict (user content), with fallback."""
+    request = _request(context)
+    return pick(
+        value, request.locale_name, request.registry["partnerstate.settings"].default_locale
+    )
+
+
+def add_nav_item(config: Any, route: str, label: Any, section: str | None = None) -> None:
+    """Directive for feature packages: put a link to ``route`` in the main navigation."""
+    items = config.registry.setdefault("partnerstate.nav", [])
+    items.append({"route": route, "label": label, "section": section or route})
+
+
+def includeme(config: Any) -> None:
+    config.add_directive("add_nav_item", add_nav_item)
+    config.include("pyramid_jinja2")
+    settings = config.get_settings()
+    settings.setdefault("jinja2.i18n.domain", i18n.DOMAIN)
+    config.add_jinja2_renderer(".jinja2")
+    config.add_jinja2_search_path("partnerstate:templates", name=".jinja2")
+
+    def configure_environment() -> None:
+        env = config.get_jinja2_environment(".jinja2")
+        env.policies["ext.i18n.trimmed"] = True
+        env.filters.update(
+            datetime=datetime_filter,
+            date=date_filter,
+            number=number_filter,
+            percent=percent_filter,
+            localized=localized_filter,
+        )
+        env.globals["locales"] = i18n.LOCALES
+        env.globals["Markup"] = Markup
+
+    # The environment exists only once pyramid_jinja2's own actions have run.
+    config.action(None, configure_environment, order=999)
+    config.add_static_view("static", "partnerstate:static", cache_max_age=3600)

@@ -1,0 +1,1 @@
+"""The core's pages and API views (scanned by the app factory)."""

@@ -1,0 +1,171 @@
+"""Register, log in, log out, profile and tokens (browser pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.httpexceptions import HTTPFound, HTTPSeeOther
+from pyramid.security import forget, remember
+from pyramid.view import view_config
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import validators as v
+from wtforms.fields.choices import SelectChoice
+
+from partnerstate import permissions as perms
+from partnerstate.forms import Form, length, required
+from partnerstate.i18n import LOCALES, _
+from partnerstate.services import accounts, throttle
+from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
+from partnerstate.views.throttling import client_address, throttle_policy
+
+
+def _safe_next(request: Any, default: str) -> str:
+    """Only follow same-site relative paths after login (no open redirect)."""
+    target = request.params.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LOCALES.items()]
+
+
+class RegisterForm(Form):
+    email = EmailField(
+        _("Email"), [required(), v.Email(message=_("Enter a valid email address.")), length(254)]
+    )
+    display_name = StringField(_("Display name"), [required(), length(120)])
+    password = PasswordField(
+        _("Password"),
+        [
+            required(),
+            v.Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=1024,
+                message=_("Use at least 12 characters."),
+            ),
+        ],
+    )
+    locale = SelectField(_("Preferred language"), choices=_language_choices())
+
+
+class LoginForm(Form):
+    email = EmailField(_("Email"), [required(), length(254)])
+    password = PasswordField(_("Password"), [required(), length(1024)])
+
+
+class ProfileForm(Form):
+    display_name = StringField(_("Display name"), [required(), length(120)])
+    locale = SelectField(_("Preferred language"), choices=_language_choices())
+
+
+class TokenForm(Form):
+    label = StringField(_("Label"), [length(100)])
+
+
+@view_config(route_name="register", renderer="register.jinja2")
+def register(request: Any) -> Any:
+    form = RegisterForm.from_request(request, locale=request.locale_name)
+    if request.method == "POST" and form.validate():
+        try:
+            user = accounts.create_user(
+                request.db,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                locale=form.locale.data,
+            )
+        except accounts.DuplicateEmail:
+            form.add_error("email", _("An account with this email already exists."))
+        else:
+            remember(request, user.id)
+            request.session.flash(
+                request.translate(_("Welcome! Your account is ready.")), "success"
+            )
+            return HTTPSeeOther(request.route_url("home"))
+    return {"form": form}
+
+
+@view_config(route_name="login", renderer="login.jinja2")
+def login(request: Any) -> Any:
+    form = LoginForm.from_request(request)
+    next_url = _safe_next(request, request.route_url("home"))
+    if request.method == "POST" and form.validate():
+        policy = throttle_policy(request)
+        address = client_address(request)
+        wait = throttle.retry_after(request.db, policy, form.email.data, address)
+        if wait is not None:
+            request.response.status = 429
+            request.response.headers["Retry-After"] = str(wait)
+            minutes = max(1, (wait + 59) // 60)
+            form.add_error(
+                "email",
+                _(
+                    "Too many failed attempts. Try again in ${minutes} minutes.",
+                    mapping={"minutes": minutes},
+                ),
+            )
+            return {"form": form, "next": next_url}
+        user = accounts.authenticate(request.db, form.email.data, form.password.data)
+        if user is None:
+            throttle.record_failure(request.db, form.email.data, address)
+            request.response.status = 400
+            form.add_error("password", _("Wrong email or password."))
+            return {"form": form, "next": next_url}
+        throttle.clear_account(request.db, form.email.data)
+        remember(request, user.id)
+        return HTTPSeeOther(next_url)
+    return {"form": form, "next": next_url}
+
+
+@view_config(route_name="logout", renderer="logout.jinja2")
+def logout(request: Any) -> Any:
+    if request.method == "POST":
+        forget(request)
+        return HTTPSeeOther(request.route_url("home"))
+    return {}
+
+
+@view_config(route_name="profile", renderer="profile.jinja2", permission=perms.EDIT_PROFILE)
+def profile(request: Any) -> Any:
+    user = request.user
+    form = ProfileForm.from_request(request, obj=user)
+    if request.method == "GET" and not user.locale:
+        form.locale.data = request.locale_name
+    if request.method == "POST" and form.validate():
+        user.display_name = form.display_name.data.strip()
+        user.locale = form.locale.data
+        request.session.flash(request.translate(_("Your profile was saved.")), "success")
+        response = HTTPSeeOther(request.route_url("profile"))
+        # The profile's language becomes the page language straight away.
+        response.set_cookie("_LOCALE_", user.locale, max_age=365 * 86400, samesite="Lax")
+        return response
+    return {"form": form, "token_form": TokenForm.from_request(request), "new_token": None}
+
+
+@view_config(
+    route_name="profile.tokens",
+    renderer="profile.jinja2",
+    permission=perms.EDIT_PROFILE,
+    request_method="POST",
+)
+def create_token(request: Any) -> Any:
+    form = TokenForm.from_request(request)
+    token = None
+    if form.validate():
+        token = accounts.create_token(request.db, request.user, form.label.data or "")
+    return {
+        "form": ProfileForm(obj=request.user, meta={"locales": [request.locale_name]}),
+        "token_form": form,
+        "new_token": token,
+    }
+
+
+@view_config(
+    route_name="profile.token_revoke", permission=perms.EDIT_PROFILE, request_method="POST"
+)
+def revoke_token(request: Any) -> Any:
+    if accounts.revoke_token(request.db, request.user, int(request.matchdict["token_id"])):
+        request.session.flash(request.translate(_("The token was revoked.")), "success")
+    return HTTPFound(request.route_url("profile"))

@@ -1,0 +1,46 @@
+"""API: exchange an email and password for a bearer token; who am I."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnerstate import permissions as perms
+from partnerstate.api import ApiError, api_config, error_response
+from partnerstate.i18n import _
+from partnerstate.services import accounts, throttle
+from partnerstate.views.throttling import client_address, throttle_policy
+
+
+@api_config(route_name="api.tokens", request_method="POST", permission=perms.VIEW)
+def create_token(request: Any) -> Any:
+    body = request.openapi_validated.body
+    email, password = body["email"], body["password"]
+    address = client_address(request)
+    wait = throttle.retry_after(request.db, throttle_policy(request), email, address)
+    if wait is not None:
+        raise ApiError(
+            429,
+            _("Too many failed attempts; try again later."),
+            headers={"Retry-After": str(wait)},
+        )
+    user = accounts.authenticate(request.db, email, password)
+    if user is None:
+        # Returned, not raised, so that the transaction commits the recorded failure.
+        throttle.record_failure(request.db, email, address)
+        return error_response(request, 401, _("Wrong email or password."), code="bad_credentials")
+    throttle.clear_account(request.db, email)
+    token = accounts.create_token(request.db, user, label="API")
+    request.response.status = 201
+    return {"token": token}
+
+
+@api_config(route_name="api.me", request_method="GET", permission=perms.EDIT_PROFILE)
+def me(request: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.display_name,
+        "role": user.role,
+        "locale": user.locale,
+    }

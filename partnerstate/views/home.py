@@ -1,0 +1,35 @@
+"""The home page and the language switcher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.view import view_config
+
+from partnerstate.i18n import LOCALE_COOKIE, LOCALES
+
+
+@view_config(route_name="home", renderer="home.jinja2")
+def home(request: Any) -> dict[str, Any]:
+    return {}
+
+
+@view_config(route_name="language")
+def choose_language(request: Any) -> Any:
+    """Remember the chosen interface language in a cookie, then go back to the page.
+
+    A plain link (no form, no JavaScript) so the switcher works everywhere; it only
+    sets a preference cookie, so it is safe as a GET.
+    """
+    locale = request.matchdict["locale"]
+    if locale not in LOCALES:
+        raise HTTPNotFound()
+    target = request.params.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = HTTPSeeOther(target)
+    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="Lax")
+    if request.user is not None:
+        request.user.locale = locale
+    return response

@@ -1,0 +1,149 @@
+"""Shared fixtures: a migrated database on SQLite or PostgreSQL, the app, WebTest clients.
+
+Select the engine with PARTNERSTATE_TEST_DATABASE_URL (e.g.
+postgresql://postgres@127.0.0.1:5432/partnerstate_test); without it the suite runs
+on a temporary SQLite file. Migrations run once per session; each test runs inside
+a transaction that is rolled back at the end (SQLAlchemy's "join an external
+transaction" recipe), so tests never see each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import webtest
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from partnerstate import main, migrate
+from partnerstate.database import make_engine
+from tests import factories
+
+TEST_SECRET = "test-secret-" + "x" * 40
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("PARTNERSTATE_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    connection = engine.connect()
+    outer = connection.begin()
+    yield connection
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for arranging and checking data, in the test's transaction."""
+    session = session_factory()
+    yield session
+    session.close()
+
+
+def app_settings(database_url: str) -> dict[str, Any]:
+    return {
+        "partnerstate.database_url": database_url,
+        "partnerstate.secret": TEST_SECRET,
+        "partnerstate.environment": "testing",
+        "partnerstate.validate_api_responses": "true",
+    }
+
+
+@pytest.fixture(scope="session")
+def wsgi_app(database_url: str, engine: Engine) -> Any:
+    return main({}, **app_settings(database_url))
+
+
+@pytest.fixture
+def app(wsgi_app: Any, session_factory: sessionmaker[Session]) -> Iterator[webtest.TestApp]:
+    """A WebTest client whose requests run in the test's transaction."""
+    registry = wsgi_app.registry
+    original = registry["db_session_factory"]
+    registry["db_session_factory"] = session_factory
+    yield webtest.TestApp(
+        wsgi_app, extra_environ={"HTTP_HOST": "localhost", "REMOTE_ADDR": "192.0.2.10"}
+    )
+    registry["db_session_factory"] = original
+
+
+# --- people -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def member(db: Session) -> Any:
+    return factories.make_user(db, email="member@example.org", name="Mia Member")
+
+
+@pytest.fixture
+def official(db: Session) -> Any:
+    return factories.make_user(
+        db, email="official@example.org", name="Olga Official", role="official"
+    )
+
+
+def csrf_token(app: webtest.TestApp, path: str = "/login") -> str:
+    page = app.get(path)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def log_in(
+    app: webtest.TestApp, email: str, password: str = factories.PASSWORD
+) -> webtest.TestResponse:
+    token = csrf_token(app)
+    response = app.post("/login", {"email": email, "password": password, "csrf_token": token})
+    assert response.status_int == 303, response.text
+    return response
+
+
+@pytest.fixture
+def member_app(app: webtest.TestApp, member: Any) -> webtest.TestApp:
+    log_in(app, member.email)
+    return app
+
+
+@pytest.fixture
+def official_app(app: webtest.TestApp, official: Any) -> webtest.TestApp:
+    log_in(app, official.email)
+    return app
+
+
+def bearer(db: Session, user: Any) -> dict[str, str]:
+    """Authorization headers for ``user``'s new API token."""
+    return {"Authorization": f"Bearer {factories.make_token(db, user)}"}

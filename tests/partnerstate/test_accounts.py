@@ -1,0 +1,141 @@
+"""Register, log in, log out, profile: through the pages, as a new user would."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from partnerstate.models import User
+from tests.conftest import csrf_token, log_in
+from tests.factories import PASSWORD
+
+
+def test_register_logs_the_new_user_in(app, db):
+    token = csrf_token(app, "/register")
+    response = app.post(
+        "/register",
+        {
+            "email": "New.Person@Example.org",
+            "display_name": "New Person",
+            "password": "a long enough password",
+            "locale": "fr",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_int == 303
+    home = response.follow()
+    assert "New Person" in home.text
+    user = db.scalar(select(User).where(User.email == "new.person@example.org"))
+    assert user.locale == "fr"
+    assert user.password_hash.startswith("$argon2")
+
+
+def test_register_rejects_short_password_and_keeps_nothing(app, db):
+    token = csrf_token(app, "/register")
+    response = app.post(
+        "/register",
+        {
+            "email": "x@example.org",
+            "display_name": "X",
+            "password": "short",
+            "locale": "en",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_int == 200
+    assert "Use at least 12 characters." in response.text
+    assert db.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_register_duplicate_email_is_a_form_error(app, member):
+    token = csrf_token(app, "/register")
+    response = app.post(
+        "/register",
+        {
+            "email": member.email.upper(),
+            "display_name": "Again",
+            "password": PASSWORD,
+            "locale": "en",
+            "csrf_token": token,
+        },
+    )
+    assert "An account with this email already exists." in response.text
+
+
+def test_register_error_in_french(app):
+    app.set_cookie("_LOCALE_", "fr")
+    token = csrf_token(app, "/register")
+    response = app.post(
+        "/register",
+        {"email": "", "display_name": "", "password": "", "locale": "fr", "csrf_token": token},
+    )
+    assert 'lang="fr"' in response.text
+    assert "Ce champ est obligatoire." in response.text
+
+
+def test_post_without_csrf_token_is_refused(app, member):
+    response = app.post("/login", {"email": member.email, "password": PASSWORD}, status=400)
+    assert "csrf" in response.text.lower() or response.status_int == 400
+
+
+def test_login_and_logout(app, member):
+    response = log_in(app, member.email)
+    assert member.display_name in response.follow().text
+    token = csrf_token(app, "/logout")
+    response = app.post("/logout", {"csrf_token": token})
+    assert response.status_int == 303
+    assert member.display_name not in app.get("/").text
+
+
+def test_wrong_password_says_so(app, member):
+    token = csrf_token(app)
+    response = app.post(
+        "/login",
+        {"email": member.email, "password": "wrong wrong wrong", "csrf_token": token},
+        status=400,
+    )
+    assert "Wrong email or password." in response.text
+
+
+def test_login_only_follows_local_next(app, member):
+    token = csrf_token(app)
+    response = app.post(
+        "/login",
+        {
+            "email": member.email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/",
+        },
+    )
+    assert response.headers["Location"] == "http://localhost/"
+
+
+def test_profile_requires_login(app):
+    response = app.get("/profile")
+    assert response.status_int == 303
+    assert "/login?next=%2Fprofile" in response.headers["Location"]
+
+
+def test_profile_update_changes_name_and_language(member_app, db, member):
+    token = csrf_token(member_app, "/profile")
+    response = member_app.post(
+        "/profile", {"display_name": "Mia M.", "locale": "fr", "csrf_token": token}
+    )
+    assert response.status_int == 303
+    page = response.follow()
+    assert 'lang="fr"' in page.text
+    db.expire_all()
+    assert db.get(User, member.id).display_name == "Mia M."
+
+
+def test_tokens_created_and_revoked_from_profile(member_app, db, member):
+    token = csrf_token(member_app, "/profile")
+    page = member_app.post("/profile/tokens", {"label": "my script", "csrf_token": token})
+    api_token = page.html.select_one("code.token").text
+    assert (
+        member_app.get("/api/v1/me", headers={"Authorization": f"Bearer {api_token}"}).json["email"]
+        == member.email
+    )
+    form_action = page.html.select_one("form[action*='/revoke']")["action"]
+    member_app.post(form_action, {"csrf_token": csrf_token(member_app, "/profile")})
+    member_app.get("/api/v1/me", headers={"Authorization": f"Bearer {api_token}"}, status=401)
