@@ -41,7 +41,7 @@ def render_markdown(source: str | None) -> Markup:
     return Markup(clean)  # noqa: S704 -- sanitized by nh3 just above
 
 
-_TAG = re.compile(r"<\s*[a-zA-Z!/?]")
+_TAG = re.compile(r"<[a-zA-Z!/?]")
 
 
 def contains_markup(text: str) -> bool:
