@@ -16,15 +16,20 @@ from typing import Any
 
 import pytest
 import webtest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from partnerstate import main, migrate
 from partnerstate.database import make_engine
+from partnerstate.services import passwords
 from tests import factories
 
 TEST_SECRET = "test-secret-" + "x" * 40
+
+# argon2's defaults cost ~0.2 s per hash; the suite hashes thousands of times.
+passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -14,6 +14,13 @@ MIN_PASSWORD_LENGTH = 12
 _DUMMY_HASH = _hasher.hash("not a real password, only spends time")
 
 
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Swap the hasher (the test suite uses cheap parameters; production never calls this)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("not a real password, only spends time")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
