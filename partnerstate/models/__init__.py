@@ -1,7 +1,17 @@
 """partnerstate's own tables. Importing this module registers them on ``Base.metadata``."""
 
+# The commons register lives in its own subpackage; importing it registers its tables.
+from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision
 from partnerstate.models.accounts import ApiToken, User
 from partnerstate.models.audit import AuditEntry
 from partnerstate.models.throttle import LoginFailure
 
-__all__ = ["ApiToken", "AuditEntry", "LoginFailure", "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Commons",
+    "CommonsBalance",
+    "CommonsRevision",
+    "LoginFailure",
+    "User",
+]

@@ -1,0 +1,175 @@
+"""The commons register's tables: the record, its revisions and its yearly balances.
+
+Translatable texts (name, summary, description, …) are JSON objects keyed by
+language (``{"en": …, "fr": …}``, see ``partnerstate.localized``). Two derived
+columns keep the register fast with thousands of records: ``search_text`` (every
+name, alias, summary and description in every language, lower-cased and without
+accents, searched with LIKE) and ``sort_name`` (for ordering by name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from partnerstate.database import Base, UTCDateTime, utcnow
+from partnerstate.localized import pick
+
+if TYPE_CHECKING:
+    from partnerstate.models.accounts import User
+
+
+class Commons(Base):
+    """One commons: a shared resource, the community caring for it and its rules."""
+
+    __tablename__ = "commons"
+    __table_args__ = (
+        # The register lists one status at a time, in one of four orders.
+        Index("ix_commons_status_sort_name", "status", "sort_name"),
+        Index("ix_commons_status_created_at", "status", "created_at"),
+        Index("ix_commons_status_updated_at", "status", "updated_at"),
+        Index("ix_commons_status_ostrom_score", "status", "ostrom_score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+    # Identity
+    name: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    description: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    established_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Status and the official decision on it
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    proposer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    # Category: domain (the API's "category"), nature, intervention type
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    nature: Mapped[str] = mapped_column(String(20), index=True)
+    intervention: Mapped[str | None] = mapped_column(String(30))
+
+    # Location
+    address: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    district: Mapped[str] = mapped_column(String(120), default="", index=True)
+    boundary: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    area: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a GeoJSON Polygon
+
+    # Ownership
+    ownership: Mapped[str | None] = mapped_column(String(20))
+    owner_name: Mapped[str] = mapped_column(String(200), default="")
+    owner_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_consent_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    # Community
+    stewards: Mapped[str] = mapped_column(String(200), default="")
+    legal_form: Mapped[str | None] = mapped_column(String(20))
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    active_members: Mapped[int | None] = mapped_column(Integer)
+
+    # Governance and access
+    decision_rule: Mapped[str | None] = mapped_column(String(20))
+    governance: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    rules_url: Mapped[str] = mapped_column(String(500), default="")
+    access_policy: Mapped[str | None] = mapped_column(String(20))
+    fees_policy: Mapped[str | None] = mapped_column(String(30))
+    fees_details: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    inclusion_measures: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+    # Licences of what the commons produces, and of its data
+    output_licence: Mapped[str | None] = mapped_column(String(30))
+    data_licence: Mapped[str | None] = mapped_column(String(30))
+
+    # Ostrom self-assessment: {principle: {"score": 0-3, "evidence": {locale: text}}}
+    ostrom: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ostrom_score: Mapped[int | None] = mapped_column(Integer)
+
+    # Derived, for search and ordering (see services.refresh_derived)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    sort_name: Mapped[str] = mapped_column(String(200), default="")
+
+    proposer: Mapped[User | None] = relationship("User", foreign_keys=[proposer_id])
+    decided_by: Mapped[User | None] = relationship("User", foreign_keys=[decided_by_id])
+    revisions: Mapped[list[CommonsRevision]] = relationship(
+        back_populates="commons",
+        order_by="CommonsRevision.id",
+        cascade="all, delete-orphan",
+    )
+    balances: Mapped[list[CommonsBalance]] = relationship(
+        back_populates="commons",
+        order_by="CommonsBalance.year.desc()",
+        cascade="all, delete-orphan",
+    )
+
+    def display_name(self, locale: str) -> str:
+        return pick(self.name, locale)
+
+    def __repr__(self) -> str:
+        return f"<Commons {self.id} {self.status} {self.sort_name!r}>"
+
+
+class CommonsRevision(Base):
+    """One step in a record's history: who changed which fields, from what to what."""
+
+    __tablename__ = "commons_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commons_id: Mapped[int] = mapped_column(
+        ForeignKey("commons.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # created, edited, validated, rejected, archived, balance
+    action: Mapped[str] = mapped_column(String(30))
+    # {field: {"old": value, "new": value}} for edits; empty for decisions.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    commons: Mapped[Commons] = relationship(back_populates="revisions")
+    author: Mapped[User | None] = relationship("User")
+
+
+class CommonsBalance(Base):
+    """A yearly community balance: four dimensions scored 0-100, with a comment."""
+
+    __tablename__ = "commons_balances"
+    __table_args__ = (UniqueConstraint("commons_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    rootedness: Mapped[int] = mapped_column(Integer)
+    social_return: Mapped[int] = mapped_column(Integer)
+    internal_democracy: Mapped[int] = mapped_column(Integer)
+    care: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    commons: Mapped[Commons] = relationship(back_populates="balances")
