@@ -40,7 +40,8 @@ class OneLineCommand(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
-            raise BadInput(error.format_message()) from None
+            # Some click messages list choices on several lines: keep one.
+            raise BadInput(" ".join(error.format_message().split())) from None
 
 
 @click.command("tally", cls=OneLineCommand)
