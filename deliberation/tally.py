@@ -287,8 +287,9 @@ class _FromMatrix:
     """Feeds a pyvotecore Condorcet class the pairwise matrix instead of the ballots.
 
     Its decision code (Schwartz sets, pair locking, tie-breaks) runs unchanged; only the
-    counting of pairs, 90 passes over every ballot in the library, is replaced by
-    `pairwise_matrix` (one pass), as pyvotecore's own SchulzeMethodByGraph does.
+    counting of pairs, one pass over all ballots per ordered pair in the library (90 for
+    ten candidates), is replaced by `pairwise_matrix` (one pass), as pyvotecore's own
+    SchulzeMethodByGraph does.
     """
 
     def __init__(
