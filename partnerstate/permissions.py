@@ -19,6 +19,7 @@ VIEW_AUDIT_LOG = "audit.view"
 PROPOSE_COMMONS = "commons.propose"
 EDIT_COMMONS = "commons.edit"
 VALIDATE_COMMONS = "commons.validate"
+REPORT_COMMONS_BALANCE = "commons.report_balance"
 
 # Assemblies
 CREATE_ASSEMBLY = "assembly.create"

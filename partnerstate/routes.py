@@ -18,3 +18,5 @@ def includeme(config: Any) -> None:
     config.add_route("audit_log", "/audit")
     config.add_route("api.tokens", "/api/v1/tokens")
     config.add_route("api.me", "/api/v1/me")
+    # The commons register (its own subpackage: routes, views, static files, nav).
+    config.include("partnerstate.commons")

@@ -6,8 +6,48 @@ never pulls in views or services.
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+CONTEXT = "partnerstate.commons.resources.CommonsContext"
 
 
 def includeme(config: Any) -> None:
     """Routes, views, static files and the nav link of the register."""
+    from partnerstate.i18n import _
+
+    # Pages. "/commons/new" comes before the numeric record routes.
+    config.add_route("commons.list", "/commons")
+    config.add_route("commons.csv", "/commons.csv")
+    config.add_route("commons.new", "/commons/new")
+    config.add_route("commons.show", r"/commons/{id:\d+}", factory=CONTEXT)
+    config.add_route("commons.edit", r"/commons/{id:\d+}/edit", factory=CONTEXT)
+    config.add_route("commons.validate", r"/commons/{id:\d+}/validate", factory=CONTEXT)
+    config.add_route("commons.reject", r"/commons/{id:\d+}/reject", factory=CONTEXT)
+    config.add_route("commons.archive", r"/commons/{id:\d+}/archive", factory=CONTEXT)
+    config.add_route("commons.balance", r"/commons/{id:\d+}/balance", factory=CONTEXT)
+
+    # API. Paths must equal openapi.yaml's literally (pyramid_openapi3 checks), so
+    # "{id}" has no regex: the context turns a non-numeric id into a 404.
+    config.add_route("api.commons", "/api/v1/commons")
+    config.add_route("api.commons.geojson", "/api/v1/commons.geojson")
+    config.add_route("api.commons.categories", "/api/v1/commons/categories")
+    config.add_route("api.commons.item", "/api/v1/commons/{id}", factory=CONTEXT)
+    config.add_route("api.commons.validate", "/api/v1/commons/{id}/validate", factory=CONTEXT)
+    config.add_route("api.commons.reject", "/api/v1/commons/{id}/reject", factory=CONTEXT)
+    config.add_route("api.commons.archive", "/api/v1/commons/{id}/archive", factory=CONTEXT)
+    config.add_route("api.commons.balances", "/api/v1/commons/{id}/balances", factory=CONTEXT)
+
+    # Leaflet from the xstatic-leaflet package, served by us (CSP: script-src 'self').
+    # Not under "static/": the core's static view is registered first and would
+    # shadow any path below it.
+    import xstatic.pkg.leaflet
+
+    config.add_static_view("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR, cache_max_age=86400)
+
+    # The GeoJSON endpoint's media type, for pyramid_openapi3's response validation.
+    config.pyramid_openapi3_add_deserializer("application/geo+json", json.loads)
+
+    config.add_nav_item("commons.list", _("Commons"), section="commons.")
+    config.scan("partnerstate.commons.views")
+    config.scan("partnerstate.commons.api")

@@ -195,3 +195,51 @@ SORTS = {
     "updated": _("Recently updated"),
     "ostrom": _("Ostrom self-assessment (highest first)"),
 }
+
+# What each step of a record's history is called.
+REVISION_ACTIONS = {
+    "created": _("Proposed"),
+    "edited": _("Edited"),
+    "validated": _("Validated and published"),
+    "rejected": _("Rejected"),
+    "archived": _("Archived"),
+    "balance": _("Community balance reported"),
+}
+
+# Column -> label, to say in the history which fields an edit changed.
+FIELD_LABELS = {
+    "name": _("Name"),
+    "summary": _("Summary"),
+    "description": _("Description"),
+    "aliases": _("Other names"),
+    "established_on": _("Active since"),
+    "category": _("Domain"),
+    "nature": _("Nature"),
+    "intervention": _("Type of intervention"),
+    "address": _("Address"),
+    "latitude": _("Latitude"),
+    "longitude": _("Longitude"),
+    "district": _("District"),
+    "boundary": _("Boundaries"),
+    "area": _("Area"),
+    "ownership": _("Ownership"),
+    "owner_name": _("Owner"),
+    "owner_consent": _("Owner's consent"),
+    "owner_consent_on": _("Date of the owner's consent"),
+    "stewards": _("Stewards"),
+    "legal_form": _("Legal form"),
+    "contact_email": _("Contact email"),
+    "contact_phone": _("Contact phone"),
+    "website": _("Website"),
+    "active_members": _("Number of active members"),
+    "decision_rule": _("Decision rule"),
+    "governance": _("How decisions are made"),
+    "rules_url": _("Rules document"),
+    "access_policy": _("Access"),
+    "fees_policy": _("Fees"),
+    "fees_details": _("Fees: details"),
+    "inclusion_measures": _("Inclusion measures"),
+    "output_licence": _("Licence of what it produces"),
+    "data_licence": _("Licence of its data"),
+    "ostrom": _("Ostrom self-assessment"),
+}

@@ -1,0 +1,195 @@
+"""JSON API of the commons register (paths and fields fixed by CONTRACT.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from pyramid.response import Response
+from sqlalchemy import select
+
+from partnerstate import permissions as perms
+from partnerstate.api import ApiError, api_config
+from partnerstate.commons import services
+from partnerstate.commons import taxonomy as tx
+from partnerstate.commons.models import Commons
+from partnerstate.commons.serialize import detail_json, feature, summary_json
+from partnerstate.commons.validation import InvalidRecord
+from partnerstate.i18n import _
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def _invalid(error: InvalidRecord) -> ApiError:
+    return ApiError(422, _("Some fields are missing or invalid."), fields=error.errors)
+
+
+def _conflict(error: services.StateConflict) -> ApiError:
+    return ApiError(409, error.message)
+
+
+def register_query(params: Any, status: str | None = None) -> services.RegisterQuery:
+    """A :class:`RegisterQuery` from validated query parameters (API or page)."""
+    return services.RegisterQuery(
+        q=params.get("q") or "",
+        category=params.get("category") or None,
+        nature=params.get("nature") or None,
+        status=status or params.get("status") or tx.PUBLISHED,
+        district=params.get("district") or None,
+        sort=params.get("sort") or "name",
+    )
+
+
+@api_config(route_name="api.commons", request_method="GET")
+def list_commons(request: Any) -> dict[str, Any]:
+    """Published commons (or another status the caller may see), a page at a time."""
+    params = request.openapi_validated.parameters.query
+    query = register_query(params)
+    page = int(params.get("page") or 1)
+    limit = int(params.get("limit") or PAGE_SIZE)
+    records, more = services.search(
+        request.db, query, request.user, limit=limit, offset=(page - 1) * limit
+    )
+    next_url = None
+    if more:
+        kept = {key: value for key, value in request.GET.items() if key != "page"}
+        next_url = request.route_url("api.commons", _query={**kept, "page": page + 1})
+    return {"items": [summary_json(request, c) for c in records], "next": next_url}
+
+
+@api_config(route_name="api.commons", request_method="POST", permission=perms.PROPOSE_COMMONS)
+def create_commons(request: Any) -> dict[str, Any]:
+    try:
+        commons = services.propose(
+            request.db, request.user, request.openapi_validated.body, request.locale_name
+        )
+    except InvalidRecord as error:
+        raise _invalid(error) from None
+    request.response.status = 201
+    request.response.headers["Location"] = request.route_url("api.commons.item", id=commons.id)
+    return detail_json(request, commons)
+
+
+@api_config(route_name="api.commons.categories", request_method="GET")
+def categories(request: Any) -> dict[str, Any]:
+    """The domains (the ``category`` ids), and the taxonomy's other axes."""
+
+    def items(vocabulary: dict[str, Any]) -> list[dict[str, str]]:
+        return [{"id": key, "label": request.translate(label)} for key, label in vocabulary.items()]
+
+    return {
+        "items": items(tx.DOMAINS),
+        "natures": items(tx.NATURES),
+        "interventions": items(tx.INTERVENTIONS),
+    }
+
+
+@api_config(route_name="api.commons.item", request_method="GET", permission=perms.VIEW)
+def show_commons(request: Any) -> dict[str, Any]:
+    return detail_json(request, request.context.commons)
+
+
+@api_config(route_name="api.commons.item", request_method="PATCH", permission=perms.EDIT_COMMONS)
+def update_commons(request: Any) -> dict[str, Any]:
+    commons = request.context.commons
+    try:
+        services.update(
+            request.db, commons, request.user, request.openapi_validated.body, request.locale_name
+        )
+    except InvalidRecord as error:
+        raise _invalid(error) from None
+    return detail_json(request, commons)
+
+
+@api_config(
+    route_name="api.commons.validate", request_method="POST", permission=perms.VALIDATE_COMMONS
+)
+def validate_commons(request: Any) -> dict[str, Any]:
+    commons = request.context.commons
+    try:
+        services.validate(request.db, commons, request.user)
+    except services.StateConflict as error:
+        raise _conflict(error) from None
+    return detail_json(request, commons)
+
+
+@api_config(
+    route_name="api.commons.reject", request_method="POST", permission=perms.VALIDATE_COMMONS
+)
+def reject_commons(request: Any) -> dict[str, Any]:
+    commons = request.context.commons
+    try:
+        services.reject(request.db, commons, request.user, request.openapi_validated.body["reason"])
+    except InvalidRecord as error:
+        raise _invalid(error) from None
+    except services.StateConflict as error:
+        raise _conflict(error) from None
+    return detail_json(request, commons)
+
+
+@api_config(
+    route_name="api.commons.archive", request_method="POST", permission=perms.VALIDATE_COMMONS
+)
+def archive_commons(request: Any) -> dict[str, Any]:
+    commons = request.context.commons
+    try:
+        services.archive(
+            request.db, commons, request.user, request.openapi_validated.body["reason"]
+        )
+    except InvalidRecord as error:
+        raise _invalid(error) from None
+    except services.StateConflict as error:
+        raise _conflict(error) from None
+    return detail_json(request, commons)
+
+
+@api_config(
+    route_name="api.commons.balances",
+    request_method="POST",
+    permission=perms.REPORT_COMMONS_BALANCE,
+)
+def report_balance(request: Any) -> dict[str, Any]:
+    commons = request.context.commons
+    try:
+        services.record_balance(
+            request.db, commons, request.user, request.openapi_validated.body, request.locale_name
+        )
+    except InvalidRecord as error:
+        raise _invalid(error) from None
+    except services.StateConflict as error:
+        raise _conflict(error) from None
+    request.response.status = 201
+    return detail_json(request, commons)
+
+
+GEOJSON_COLUMNS = (
+    Commons.id,
+    Commons.name,
+    Commons.summary,
+    Commons.category,
+    Commons.nature,
+    Commons.district,
+    Commons.address,
+    Commons.status,
+    Commons.latitude,
+    Commons.longitude,
+)
+
+
+@api_config(route_name="api.commons.geojson", request_method="GET")
+def geojson(request: Any) -> Response:
+    """Published commons with a location, as a GeoJSON FeatureCollection (open data)."""
+    params = request.openapi_validated.parameters.query
+    query = dataclasses.replace(register_query(params, status=tx.PUBLISHED), mappable=True)
+    statement = services.filtered(select(*GEOJSON_COLUMNS), query, None).order_by(Commons.id)
+    collection = {
+        "type": "FeatureCollection",
+        "features": [feature(request, row) for row in request.db.execute(statement)],
+    }
+    return Response(
+        body=json.dumps(collection, ensure_ascii=False).encode(),
+        content_type="application/geo+json",
+        charset="utf-8",
+    )

@@ -1,0 +1,378 @@
+"""The commons register's business rules: propose, edit, decide, search, report.
+
+Views call these with ``request.db``; nothing here commits, and nothing here knows
+about HTTP. Who may call what is the ACL's business (see ``commons.security``);
+what may happen in which status is decided here and refused with
+:class:`StateConflict`. Every change leaves a :class:`CommonsRevision`; every
+official decision also goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from partnerstate.commons import taxonomy as tx
+from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision
+from partnerstate.commons.validation import (
+    InvalidRecord,
+    clean,
+    clean_reason,
+    clean_text,
+    fold,
+    ostrom_total,
+)
+from partnerstate.database import utcnow
+from partnerstate.i18n import _
+from partnerstate.localized import pick
+from partnerstate.models import User
+from partnerstate.services import audit
+
+__all__ = [
+    "InvalidRecord",
+    "RegisterQuery",
+    "StateConflict",
+    "archive",
+    "count",
+    "districts",
+    "propose",
+    "record_balance",
+    "reject",
+    "search",
+    "update",
+    "validate",
+]
+
+# Columns whose values the history keeps (derived columns are left out).
+TRACKED = (
+    "name", "summary", "description", "aliases", "established_on", "category", "nature",
+    "intervention", "address", "latitude", "longitude", "district", "boundary", "area",
+    "ownership", "owner_name", "owner_consent", "owner_consent_on", "stewards", "legal_form",
+    "contact_email", "contact_phone", "website", "active_members", "decision_rule",
+    "governance", "rules_url", "access_policy", "fees_policy", "fees_details",
+    "inclusion_measures", "output_licence", "data_licence", "ostrom",
+)  # fmt: skip
+
+MAX_QUERY_WORDS = 8
+MAX_WORD = 60
+
+
+class StateConflict(Exception):
+    """The action does not fit the record's current status (HTTP 409)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def refresh_derived(commons: Commons) -> None:
+    """Recompute the search and sort columns from the record's texts."""
+    parts: list[str] = []
+    for texts in (commons.name, commons.summary, commons.description):
+        parts.extend((texts or {}).values())
+    parts.extend(commons.aliases or [])
+    parts.extend([commons.district or "", commons.stewards or ""])
+    commons.search_text = fold(" ".join(part for part in parts if part))
+    commons.sort_name = fold(pick(commons.name, "en"))[:200]
+    commons.ostrom_score = ostrom_total(commons.ostrom or {})
+
+
+def _current_values(commons: Commons) -> dict[str, Any]:
+    return {column: getattr(commons, column) for column in TRACKED}
+
+
+def propose(db: Session, author: User, data: Mapping[str, Any], locale: str) -> Commons:
+    """A new record from ``author``: ``proposed``, or ``published`` at once for an official.
+
+    ``data`` is shaped like the API's request body; raises :class:`InvalidRecord`.
+    """
+    values = clean(data, locale)
+    now = utcnow()
+    commons = Commons(
+        status=tx.PROPOSED,
+        proposer_id=author.id,
+        created_at=now,
+        updated_at=now,
+        name={},
+        summary={},
+        description={},
+        aliases=[],
+        boundary={},
+        governance={},
+        fees_details={},
+        inclusion_measures={},
+        ostrom={},
+        address="",
+        district="",
+        owner_name="",
+        owner_consent=False,
+        stewards="",
+        contact_email="",
+        contact_phone="",
+        website="",
+        rules_url="",
+    )
+    for column, value in values.items():
+        setattr(commons, column, value)
+    refresh_derived(commons)
+    db.add(commons)
+    db.flush()
+    commons.revisions.append(
+        CommonsRevision(author_id=author.id, action="created", changes={}, created_at=now)
+    )
+    if author.is_official:
+        # An official's own entry needs no second look by another official.
+        _publish(db, commons, author, now)
+    return commons
+
+
+def update(
+    db: Session, commons: Commons, actor: User, data: Mapping[str, Any], locale: str
+) -> dict[str, Any]:
+    """Apply the fields of ``data`` that are present; return ``{field: {old, new}}``.
+
+    Only fields that really change are recorded; an edit that changes nothing
+    leaves no revision.
+    """
+    before = _current_values(commons)
+    values = clean(data, locale, partial=True, current=before)
+    changes: dict[str, Any] = {}
+    for column, value in values.items():
+        if column not in before or before[column] == value:
+            continue
+        changes[column] = {"old": _jsonable(before[column]), "new": _jsonable(value)}
+        setattr(commons, column, value)
+    if not changes:
+        return {}
+    now = utcnow()
+    commons.updated_at = now
+    refresh_derived(commons)
+    commons.revisions.append(
+        CommonsRevision(author_id=actor.id, action="edited", changes=changes, created_at=now)
+    )
+    if actor.is_official and actor.id != commons.proposer_id:
+        audit.record(db, actor, "commons.edit", "commons", commons.id, fields=sorted(changes))
+    return changes
+
+
+def _publish(db: Session, commons: Commons, official: User, now: dt.datetime) -> None:
+    commons.status = tx.PUBLISHED
+    commons.published_at = commons.published_at or now
+    commons.decided_at = now
+    commons.decided_by_id = official.id
+    commons.rejection_reason = None
+    commons.updated_at = now
+    commons.revisions.append(
+        CommonsRevision(author_id=official.id, action="validated", created_at=now, changes={})
+    )
+    audit.record(db, official, "commons.validate", "commons", commons.id)
+
+
+def validate(db: Session, commons: Commons, official: User) -> Commons:
+    """Publish a proposed (or previously rejected) commons; a no-op when published."""
+    if commons.status == tx.PUBLISHED:
+        return commons  # already done: validating twice is harmless
+    if commons.status == tx.ARCHIVED:
+        raise StateConflict(_("An archived commons cannot be validated."))
+    _publish(db, commons, official, utcnow())
+    return commons
+
+
+def reject(db: Session, commons: Commons, official: User, reason: Any) -> Commons:
+    """Refuse a proposal, with reasons; the record stays public, marked rejected."""
+    text = clean_reason(reason)
+    if commons.status != tx.PROPOSED:
+        raise StateConflict(_("Only a proposed commons can be rejected."))
+    now = utcnow()
+    commons.status = tx.REJECTED
+    commons.rejection_reason = text
+    commons.decided_at = now
+    commons.decided_by_id = official.id
+    commons.updated_at = now
+    commons.revisions.append(
+        CommonsRevision(
+            author_id=official.id, action="rejected", note=text, created_at=now, changes={}
+        )
+    )
+    audit.record(db, official, "commons.reject", "commons", commons.id, reason=text)
+    return commons
+
+
+def archive(db: Session, commons: Commons, official: User, reason: Any) -> Commons:
+    """Retire a published commons that no longer exists; it stays readable."""
+    text = clean_reason(reason)
+    if commons.status != tx.PUBLISHED:
+        raise StateConflict(_("Only a published commons can be archived."))
+    now = utcnow()
+    commons.status = tx.ARCHIVED
+    commons.decided_at = now
+    commons.decided_by_id = official.id
+    commons.updated_at = now
+    commons.revisions.append(
+        CommonsRevision(
+            author_id=official.id, action="archived", note=text, created_at=now, changes={}
+        )
+    )
+    audit.record(db, official, "commons.archive", "commons", commons.id, reason=text)
+    return commons
+
+
+# --- the community balance ---------------------------------------------------------
+
+
+def record_balance(
+    db: Session, commons: Commons, author: User, data: Mapping[str, Any], locale: str
+) -> CommonsBalance:
+    """Add or replace the community balance of one year (scores 0-100)."""
+    errors: dict[str, Any] = {}
+    year = data.get("year")
+    this_year = dt.date.today().year
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= this_year:
+        errors["year"] = _(
+            "Must be between ${low} and ${high}.", mapping={"low": 1900, "high": this_year}
+        )
+    scores: dict[str, int] = {}
+    for dimension in tx.BALANCE_DIMENSIONS:
+        value = data.get(dimension)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+            errors[dimension] = _(
+                "Must be between ${low} and ${high}.", mapping={"low": 0, "high": 100}
+            )
+        else:
+            scores[dimension] = value
+    notes: dict[str, str] = {}
+    try:
+        notes = clean_text("notes", data.get("notes"), locale)
+    except InvalidRecord as error:
+        errors.update(error.errors)
+    if errors:
+        raise InvalidRecord(errors)
+    if commons.status != tx.PUBLISHED:
+        raise StateConflict(_("Only a published commons reports a community balance."))
+    balance = db.scalar(
+        select(CommonsBalance).where(
+            CommonsBalance.commons_id == commons.id, CommonsBalance.year == year
+        )
+    )
+    if balance is None:
+        balance = CommonsBalance(commons_id=commons.id, year=year)
+        commons.balances.append(balance)
+    for dimension, value in scores.items():
+        setattr(balance, dimension, value)
+    balance.notes = notes
+    balance.author_id = author.id
+    balance.created_at = utcnow()
+    commons.revisions.append(
+        CommonsRevision(
+            author_id=author.id,
+            action="balance",
+            changes={"year": year, **scores},
+            created_at=balance.created_at,
+        )
+    )
+    return balance
+
+
+# --- finding commons ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """What the register page, the API list and the exports filter and sort by."""
+
+    q: str = ""
+    category: str | None = None
+    nature: str | None = None
+    status: str = tx.PUBLISHED
+    district: str | None = None
+    sort: str = "name"
+    mappable: bool = False  # only records with a point (the map, GeoJSON)
+
+    def words(self) -> list[str]:
+        """The search words, folded like ``search_text`` (accents and case ignored)."""
+        return [word[:MAX_WORD] for word in fold(self.q).split()][:MAX_QUERY_WORDS]
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filtered(statement: Select[Any], query: RegisterQuery, viewer: User | None) -> Select[Any]:
+    statement = statement.where(Commons.status == query.status)
+    if query.status == tx.PROPOSED:
+        # Proposals are not public: officials review them all, members see their own.
+        if viewer is None:
+            statement = statement.where(False)
+        elif not viewer.is_official:
+            statement = statement.where(Commons.proposer_id == viewer.id)
+    if query.category:
+        statement = statement.where(Commons.category == query.category)
+    if query.nature:
+        statement = statement.where(Commons.nature == query.nature)
+    if query.district:
+        statement = statement.where(Commons.district == query.district)
+    if query.mappable:
+        statement = statement.where(Commons.latitude.is_not(None), Commons.longitude.is_not(None))
+    for word in query.words():
+        statement = statement.where(
+            Commons.search_text.like(f"%{_escape_like(word)}%", escape="\\")
+        )
+    return statement
+
+
+_ORDERS = {
+    "name": (Commons.sort_name, Commons.id),
+    "newest": (Commons.created_at.desc(), Commons.id.desc()),
+    "updated": (Commons.updated_at.desc(), Commons.id.desc()),
+    "ostrom": (Commons.ostrom_score.desc().nulls_last(), Commons.sort_name, Commons.id),
+}
+
+
+def search(
+    db: Session,
+    query: RegisterQuery,
+    viewer: User | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[list[Commons], bool]:
+    """One page of matching records and whether there are more after it."""
+    order = _ORDERS.get(query.sort, _ORDERS["name"])
+    statement = filtered(select(Commons), query, viewer).order_by(*order)
+    rows = list(db.scalars(statement.limit(limit + 1).offset(offset)))
+    return rows[:limit], len(rows) > limit
+
+
+def search_all(db: Session, query: RegisterQuery, viewer: User | None = None) -> Sequence[Commons]:
+    """Every matching record, for the exports (CSV, GeoJSON)."""
+    order = _ORDERS.get(query.sort, _ORDERS["name"])
+    return db.scalars(filtered(select(Commons), query, viewer).order_by(*order)).all()
+
+
+def count(db: Session, query: RegisterQuery, viewer: User | None = None) -> int:
+    statement = filtered(select(func.count(Commons.id)), query, viewer)
+    return int(db.scalar(statement) or 0)
+
+
+def districts(db: Session) -> list[str]:
+    """The districts named by public records, for the register's filter."""
+    statement = (
+        select(Commons.district)
+        .distinct()
+        .where(Commons.district != "", Commons.status.in_(tx.PUBLIC_STATUSES))
+        .order_by(Commons.district)
+    )
+    return list(db.scalars(statement))
+
+
+def get(db: Session, commons_id: int) -> Commons | None:
+    return db.get(Commons, commons_id)

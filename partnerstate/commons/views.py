@@ -1,0 +1,280 @@
+"""Pages of the commons register: the searchable list and map, a record, its forms.
+
+Thin views: parse the form, call ``commons.services``, render. Every action also
+works without JavaScript; the map is an addition to the list, never instead of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from typing import Any
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.response import Response
+from pyramid.view import view_config
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from partnerstate import permissions as perms
+from partnerstate.commons import services
+from partnerstate.commons import taxonomy as tx
+from partnerstate.commons.api import register_query
+from partnerstate.commons.forms import (
+    BalanceForm,
+    CommonsForm,
+    ReasonForm,
+    SearchForm,
+    apply_errors,
+    fill_form,
+    form_data,
+)
+from partnerstate.commons.models import Commons, CommonsRevision
+from partnerstate.commons.serialize import csv_header, csv_rows
+from partnerstate.commons.validation import InvalidRecord
+from partnerstate.i18n import _
+from partnerstate.localized import pick
+from partnerstate.markup import render_markdown
+
+PAGE_SIZE = 20
+MAX_PAGE = 10_000
+
+
+def leaflet_assets(request: Any) -> dict[str, str]:
+    """URLs of Leaflet's files, served from the xstatic-leaflet package."""
+    import xstatic.pkg.leaflet
+
+    base = xstatic.pkg.leaflet.BASE_DIR
+    return {
+        "css": request.static_url(os.path.join(base, "leaflet.css")),
+        "js": request.static_url(os.path.join(base, "leaflet.js")),
+    }
+
+
+def _page_number(request: Any) -> int:
+    raw = request.GET.get("page", "1")
+    return min(int(raw), MAX_PAGE) if raw.isascii() and raw.isdigit() and int(raw) > 0 else 1
+
+
+def _filters(request: Any) -> tuple[SearchForm, dict[str, str]]:
+    form = SearchForm.for_request(request, services.districts(request.db))
+    return form, form.cleaned()
+
+
+@view_config(route_name="commons.list", renderer="commons/list.jinja2")
+def register(request: Any) -> dict[str, Any]:
+    """``/commons``: search, filters, sort, pages, and the map of what is found."""
+    form, filters = _filters(request)
+    query = register_query(filters)
+    page = _page_number(request)
+    records, more = services.search(
+        request.db, query, request.user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    total = services.count(request.db, query, request.user)
+    pages = max(1, -(-total // PAGE_SIZE))
+
+    def page_url(number: int) -> str:
+        return request.route_url("commons.list", _query={**filters, "page": number})
+
+    export_filters = {k: val for k, val in filters.items() if k not in ("sort", "status")}
+    settings = request.registry["partnerstate.settings"]
+    return {
+        "form": form,
+        "filters": filters,
+        "records": records,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "previous_url": page_url(page - 1) if page > 1 else None,
+        "next_url": page_url(page + 1) if more else None,
+        "csv_url": request.route_url("commons.csv", _query=filters),
+        "geojson_url": request.route_url("api.commons.geojson", _query=export_filters),
+        "show_map": query.status == tx.PUBLISHED,
+        "tile_url": settings.tile_url,
+        "tile_attribution": settings.tile_attribution,
+        "leaflet": leaflet_assets(request),
+        "tx": tx,
+    }
+
+
+@view_config(route_name="commons.csv")
+def export_csv(request: Any) -> Response:
+    """``/commons.csv``: the register (with the page's filters) as open data."""
+    _form, filters = _filters(request)
+    records = services.search_all(request.db, register_query(filters), request.user)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(csv_header())
+    writer.writerows(csv_rows(request, records))
+    response = Response(body=buffer.getvalue().encode("utf-8"), content_type="text/csv")
+    response.charset = "utf-8"
+    response.content_disposition = 'attachment; filename="commons.csv"'
+    return response
+
+
+def _record_view(request: Any, commons: Commons, **extra: Any) -> dict[str, Any]:
+    """Everything the record page shows; also used to re-render it with a form error."""
+    locale = request.locale_name
+    revisions = request.db.scalars(
+        select(CommonsRevision)
+        .where(CommonsRevision.commons_id == commons.id)
+        .options(selectinload(CommonsRevision.author))
+        .order_by(CommonsRevision.id.desc())
+    ).all()
+    settings = request.registry["partnerstate.settings"]
+    data = {
+        "commons": commons,
+        "description_html": render_markdown(pick(commons.description, locale)),
+        "governance_html": render_markdown(pick(commons.governance, locale)),
+        "revisions": revisions,
+        "reason_form": ReasonForm(meta={"locales": [locale, "en"]}),
+        "can_edit": bool(request.has_permission(perms.EDIT_COMMONS)),
+        "can_decide": bool(request.has_permission(perms.VALIDATE_COMMONS)),
+        "can_report": bool(request.has_permission(perms.REPORT_COMMONS_BALANCE)),
+        "tile_url": settings.tile_url,
+        "tile_attribution": settings.tile_attribution,
+        "leaflet": leaflet_assets(request),
+        "tx": tx,
+    }
+    data.update(extra)
+    return data
+
+
+@view_config(route_name="commons.show", renderer="commons/show.jinja2", permission=perms.VIEW)
+def show(request: Any) -> dict[str, Any]:
+    return _record_view(request, request.context.commons)
+
+
+@view_config(
+    route_name="commons.new", renderer="commons/form.jinja2", permission=perms.PROPOSE_COMMONS
+)
+def propose(request: Any) -> Any:
+    form = CommonsForm.from_request(request)
+    if request.method == "POST" and form.validate():
+        try:
+            commons = services.propose(
+                request.db, request.user, form_data(form), request.locale_name
+            )
+        except InvalidRecord as error:
+            apply_errors(form, error, request.locale_name)
+        else:
+            request.db.flush()
+            message = (
+                _("The commons is published in the register.")
+                if commons.status == tx.PUBLISHED
+                else _("Thank you! Your proposal awaits an official's validation.")
+            )
+            request.session.flash(request.translate(message), "success")
+            return HTTPSeeOther(request.route_url("commons.show", id=commons.id))
+    if form.errors:
+        request.response.status = 422
+    return {"form": form, "commons": None, "tx": tx}
+
+
+@view_config(
+    route_name="commons.edit", renderer="commons/form.jinja2", permission=perms.EDIT_COMMONS
+)
+def edit(request: Any) -> Any:
+    commons = request.context.commons
+    form = CommonsForm.from_request(request)
+    if request.method == "GET":
+        fill_form(form, commons)
+    elif form.validate():
+        try:
+            changes = services.update(
+                request.db, commons, request.user, form_data(form), request.locale_name
+            )
+        except InvalidRecord as error:
+            apply_errors(form, error, request.locale_name)
+        else:
+            message = _("Your changes were saved.") if changes else _("Nothing was changed.")
+            request.session.flash(request.translate(message), "success")
+            return HTTPSeeOther(request.route_url("commons.show", id=commons.id))
+    if form.errors:
+        request.response.status = 422
+    return {"form": form, "commons": commons, "tx": tx}
+
+
+@view_config(
+    route_name="commons.validate",
+    request_method="POST",
+    permission=perms.VALIDATE_COMMONS,
+)
+def validate(request: Any) -> Any:
+    commons = request.context.commons
+    try:
+        services.validate(request.db, commons, request.user)
+    except services.StateConflict as error:
+        request.session.flash(request.translate(error.message), "error")
+    else:
+        request.session.flash(
+            request.translate(_("The commons is validated and published.")), "success"
+        )
+    return HTTPSeeOther(request.route_url("commons.show", id=commons.id))
+
+
+def _decision(request: Any, action: Any, done: Any) -> Any:
+    """Reject or archive: a reasoned decision from a small form on the record page."""
+    commons = request.context.commons
+    form = ReasonForm.from_request(request)
+    if form.validate():
+        try:
+            action(request.db, commons, request.user, form.reason.data)
+        except InvalidRecord as error:
+            form.add_error("reason", error.errors["reason"])
+        except services.StateConflict as error:
+            request.session.flash(request.translate(error.message), "error")
+            return HTTPSeeOther(request.route_url("commons.show", id=commons.id))
+        else:
+            request.session.flash(request.translate(done), "success")
+            return HTTPSeeOther(request.route_url("commons.show", id=commons.id))
+    request.response.status = 422
+    return _record_view(
+        request, commons, reason_form=form, reason_action=request.matched_route.name
+    )
+
+
+@view_config(
+    route_name="commons.reject",
+    request_method="POST",
+    renderer="commons/show.jinja2",
+    permission=perms.VALIDATE_COMMONS,
+)
+def reject(request: Any) -> Any:
+    return _decision(request, services.reject, _("The proposal was rejected."))
+
+
+@view_config(
+    route_name="commons.archive",
+    request_method="POST",
+    renderer="commons/show.jinja2",
+    permission=perms.VALIDATE_COMMONS,
+)
+def archive(request: Any) -> Any:
+    return _decision(request, services.archive, _("The commons was archived."))
+
+
+@view_config(
+    route_name="commons.balance",
+    renderer="commons/balance.jinja2",
+    permission=perms.REPORT_COMMONS_BALANCE,
+)
+def balance(request: Any) -> Any:
+    """The yearly community balance: rootedness, social return, democracy, care."""
+    commons = request.context.commons
+    form = BalanceForm.from_request(request)
+    if request.method == "POST" and form.validate():
+        data = {name: form[name].data for name in ("year", *tx.BALANCE_DIMENSIONS)}
+        data["notes"] = form.notes.data or ""
+        try:
+            services.record_balance(request.db, commons, request.user, data, request.locale_name)
+        except InvalidRecord as error:
+            for name, message in error.errors.items():
+                form.add_error(name, message)
+        else:
+            request.session.flash(request.translate(_("The balance was recorded.")), "success")
+            return HTTPSeeOther(request.route_url("commons.show", id=commons.id))
+    if form.errors:
+        request.response.status = 422
+    return {"form": form, "commons": commons, "tx": tx}
