@@ -44,6 +44,7 @@ CLOSE_VOTE = "vote.close"
 # Charters
 ISSUE_CHARTER = "charter.issue"
 SIGN_CHARTER = "charter.sign"
+UPLOAD_CHARTER_SCAN = "charter.upload_scan"
 
 OFFICIAL = "role:official"
 MEMBER = "role:member"
