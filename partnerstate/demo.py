@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session
 from partnerstate.services import accounts
 
 # Feature seeders in dependency order: "module:function", each called as f(db, demo).
-SEEDERS = ("partnerstate.demo:seed_accounts",)
+SEEDERS = (
+    "partnerstate.demo:seed_accounts",
+    "partnerstate.commons.demo:seed",
+)
 
 
 @dataclass(frozen=True)

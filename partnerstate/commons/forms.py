@@ -44,8 +44,8 @@ class SearchForm(Form):
     """The register's filters (GET): every field optional, bad values ignored."""
 
     q = SearchField(_("Search"), [length(200)])
-    category = SelectField(_("Domain"), choices=_choices(tx.DOMAINS, _("All domains")))
-    nature = SelectField(_("Nature"), choices=_choices(tx.NATURES, _("All natures")))
+    category = SelectField(_("Domain"), choices=_choices(tx.DOMAINS, _("All domains")), default="")
+    nature = SelectField(_("Nature"), choices=_choices(tx.NATURES, _("All natures")), default="")
     status = SelectField(
         _("Status"),
         choices=[
@@ -53,9 +53,10 @@ class SearchForm(Form):
             SelectChoice(tx.REJECTED, _("Rejected")),
             SelectChoice(tx.ARCHIVED, _("Archived")),
         ],
+        default=tx.PUBLISHED,
     )
-    district = SelectField(_("District"), choices=[], validate_choice=False)
-    sort = SelectField(_("Sort by"), choices=_choices(tx.SORTS))
+    district = SelectField(_("District"), choices=[], validate_choice=False, default="")
+    sort = SelectField(_("Sort by"), choices=_choices(tx.SORTS), default="name")
 
     @classmethod
     def for_request(cls, request: Any, districts: list[str]) -> SearchForm:

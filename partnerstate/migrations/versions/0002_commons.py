@@ -78,6 +78,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_commons_status_sort_name', ['status', 'sort_name'], unique=False)
         batch_op.create_index('ix_commons_status_updated_at', ['status', 'updated_at'], unique=False)
 
+    _create_search_index()
+
     op.create_table('commons_balances',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('commons_id', sa.Integer(), nullable=False),
@@ -110,7 +112,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_commons_revisions_commons_id'), ['commons_id'], unique=False)
 
 
+def _create_search_index() -> None:
+    """Trigram index for ``search_text LIKE '%word%'`` on PostgreSQL (pg_trgm).
+
+    pg_trgm ships with PostgreSQL and is a trusted extension (PostgreSQL 13+), so
+    the database owner may create it. Where that is refused, search still works
+    by scanning, only slower. On SQLite the index is an empty partial one that
+    only keeps the schema identical to the models (see models.Commons).
+    """
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        op.create_index(
+            "ix_commons_search_text", "commons", ["search_text"], sqlite_where=sa.text("0")
+        )
+        return
+    try:
+        with bind.begin_nested():
+            bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except sa.exc.DBAPIError:
+        return
+    op.create_index(
+        "ix_commons_search_text",
+        "commons",
+        ["search_text"],
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+    )
+
+
 def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ix_commons_search_text")
     with op.batch_alter_table('commons_revisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_commons_revisions_commons_id'))
 

@@ -180,7 +180,7 @@ def test_error_messages_are_translated(app, db, member):
     headers = {**bearer(db, member), "Accept-Language": "fr"}
     body = {"name": "<b>X</b>", "description": "Y", "category": "food"}
     response = app.post_json("/api/v1/commons", body, headers=headers, status=422)
-    assert response.json["error"]["fields"]["name"] == "Le HTML n'est pas accepté ici."
+    assert response.json["error"]["fields"]["name"] == "Le HTML n’est pas accepté ici."
 
 
 def test_malformed_json_is_400(app, db, member):

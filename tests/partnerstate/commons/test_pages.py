@@ -55,6 +55,10 @@ def test_register_lists_published_commons_for_anyone(app, db, member, official):
     assert "/vendor/leaflet/leaflet.js" in page.text
     # Anonymous visitors are invited to log in rather than shown the button.
     assert "to propose a commons" in page.text
+    assert "login?next=%2Fcommons%2Fnew" in page.text
+    # No filter given: no complaint about filters either.
+    assert "Not a valid choice" not in page.text
+    assert "aria-invalid" not in page.text
 
 
 def test_register_search_filters_and_pagination(app, db, member, official):
@@ -177,7 +181,7 @@ def test_record_page_in_french(app, db, member, official):
     page = app.get(f"/commons/{commons.id}?_LOCALE_=fr")
     assert "<h1>Jardin partagé de Fives</h1>" in page.text
     assert "<strong>bacs surélevés</strong>" in page.text
-    assert "Autoévaluation d'Ostrom" in page.text or "Auto-évaluation" in page.text
+    assert "Autoévaluation d’Ostrom" in page.text
     assert "Tour d&#39;arrosage." in page.text
 
 
