@@ -136,8 +136,9 @@ def feature(request: Any, row: Any) -> dict[str, Any]:
 def _label(request: Any, vocabulary: dict[str, Any], value: str | None) -> str:
     if not value:
         return ""
-    label = vocabulary.get(value, value)
-    return label if isinstance(label, str) else request.translate(label)
+    # Labels are TranslationStrings (or plain names such as "CC BY 4.0", which
+    # translate to themselves).
+    return str(request.translate(vocabulary.get(value, value)))
 
 
 def csv_header() -> list[str]:

@@ -140,11 +140,13 @@ def update(
 ) -> dict[str, Any]:
     """Apply the fields of ``data`` that are present; return ``{field: {old, new}}``.
 
-    Only fields that really change are recorded; an edit that changes nothing
-    leaves no revision.
+    Translatable texts are merged language by language: ``{"name": {"en": "…"}}``
+    adds or replaces the English name and keeps the others (an empty string removes
+    a language); a plain string sets the text of ``locale``. Only fields that
+    really change are recorded; an edit that changes nothing leaves no revision.
     """
     before = _current_values(commons)
-    values = clean(data, locale, partial=True, current=before)
+    values = clean(_merge_translations(commons, data, locale), locale, partial=True, current=before)
     changes: dict[str, Any] = {}
     for column, value in values.items():
         if column not in before or before[column] == value:
@@ -162,6 +164,38 @@ def update(
     if actor.is_official and actor.id != commons.proposer_id:
         audit.record(db, actor, "commons.edit", "commons", commons.id, fields=sorted(changes))
     return changes
+
+
+# Translatable texts an update merges: API field -> column; and inside "governance".
+_MERGED = {"name": "name", "summary": "summary", "description": "description",
+           "boundary": "boundary"}  # fmt: skip
+_MERGED_GOVERNANCE = {"description": "governance", "fees_details": "fees_details",
+                      "inclusion": "inclusion_measures"}  # fmt: skip
+
+
+def _merged(current: Mapping[str, str] | None, given: Any, locale: str) -> Any:
+    if isinstance(given, str):
+        given = {locale: given}
+    if not isinstance(given, dict):
+        return given  # not text at all: let the rules say so
+    return {**(current or {}), **given}
+
+
+def _merge_translations(commons: Commons, data: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    merged = dict(data)
+    for field, column in _MERGED.items():
+        if field in merged:
+            merged[field] = _merged(getattr(commons, column), merged[field], locale)
+    governance = merged.get("governance")
+    if isinstance(governance, str):
+        governance = {"description": governance}
+    if isinstance(governance, dict):
+        governance = dict(governance)
+        for key, column in _MERGED_GOVERNANCE.items():
+            if key in governance:
+                governance[key] = _merged(getattr(commons, column), governance[key], locale)
+        merged["governance"] = governance
+    return merged
 
 
 def _publish(db: Session, commons: Commons, official: User, now: dt.datetime) -> None:

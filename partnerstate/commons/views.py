@@ -91,6 +91,7 @@ def register(request: Any) -> dict[str, Any]:
         "csv_url": request.route_url("commons.csv", _query=filters),
         "geojson_url": request.route_url("api.commons.geojson", _query=export_filters),
         "show_map": query.status == tx.PUBLISHED,
+        "can_propose": bool(request.has_permission(perms.PROPOSE_COMMONS)),
         "tile_url": settings.tile_url,
         "tile_attribution": settings.tile_attribution,
         "leaflet": leaflet_assets(request),

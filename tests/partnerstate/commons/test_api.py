@@ -617,3 +617,25 @@ def test_openapi_document_describes_the_register(app):
         "/api/v1/commons.geojson",
     ):
         assert path in spec["paths"]
+
+
+def test_update_merges_translations_language_by_language(app, db, member):
+    commons = make_commons(db, member, name={"en": "Garden", "fr": "Jardin"})
+    headers = bearer(db, member)
+    url = f"/api/v1/commons/{commons.id}"
+    body = app.patch_json(url, {"name": {"nl": "Tuin"}}, headers=headers).json
+    assert body["translations"]["name"] == {"en": "Garden", "fr": "Jardin", "nl": "Tuin"}
+    body = app.patch_json(url, {"name": "Potager"}, headers={**headers, "Accept-Language": "fr"})
+    assert body.json["translations"]["name"] == {"en": "Garden", "fr": "Potager", "nl": "Tuin"}
+    body = app.patch_json(url, {"name": {"nl": ""}}, headers=headers).json
+    assert body["translations"]["name"] == {"en": "Garden", "fr": "Potager"}
+    body = app.patch_json(
+        url, {"governance": {"inclusion": {"fr": "Rampes."}}}, headers=headers
+    ).json
+    body = app.patch_json(url, {"governance": {"inclusion": "Ramps."}}, headers=headers).json
+    assert body["governance"]["inclusion"] == "Ramps."
+    db.expire_all()
+    assert db.get(Commons, commons.id).inclusion_measures == {"fr": "Rampes.", "en": "Ramps."}
+    # Removing every language of the name is refused.
+    response = app.patch_json(url, {"name": {"en": "", "fr": ""}}, headers=headers, status=422)
+    assert "name" in response.json["error"]["fields"]

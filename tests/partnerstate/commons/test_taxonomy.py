@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from babel.messages.pofile import read_po
+
 from partnerstate.commons import taxonomy as tx
-from partnerstate.i18n import load_translations
+from partnerstate.i18n import catalog_path
 
 
 def test_the_twelve_domains_of_concepts_md():
@@ -43,7 +45,12 @@ def test_ids_are_stable_snake_case():
 
 
 def test_labels_have_french_translations():
-    french = load_translations("fr")
-    for vocabulary in (tx.DOMAINS, tx.NATURES, tx.INTERVENTIONS, tx.STATUSES):
+    with catalog_path("fr").open("rb") as po_file:
+        french = read_po(po_file, locale="fr")
+    vocabularies = (tx.DOMAINS, tx.NATURES, tx.INTERVENTIONS, tx.STATUSES, tx.OWNERSHIPS,
+                    tx.ACCESS_POLICIES, tx.BALANCE_DIMENSIONS, tx.REVISION_ACTIONS)  # fmt: skip
+    for vocabulary in vocabularies:
         for label in vocabulary.values():
-            assert french.gettext(str(label)) != str(label), label
+            message = french.get(str(label))
+            assert message is not None and message.string, label
+    assert french.get("Green and public space").string == "Espaces verts et publics"
