@@ -8,9 +8,11 @@ page and the API obey the same rules (``commons.validation``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from pyramid.i18n import TranslationString
 from wtforms import (
     BooleanField,
     DateField,
@@ -34,6 +36,26 @@ from partnerstate.i18n import LOCALES, _
 def _choices(vocabulary: Mapping[str, Any], blank: Any = None) -> list[SelectChoice]:
     choices = [SelectChoice("", blank)] if blank is not None else []
     return choices + [SelectChoice(key, label) for key, label in vocabulary.items()]
+
+
+def localize_choices(form: Form, request: Any) -> None:
+    """Translate the options of every select into the page language.
+
+    Labels are lazy TranslationStrings (WTForms would print their English msgid);
+    Ostrom scores read "2 – in place".
+    """
+    for field in form:
+        if not isinstance(field, SelectField):
+            continue
+        choices = []
+        for choice in field.choices:
+            label = choice.label
+            if isinstance(label, TranslationString):
+                label = request.translate(label)
+                if field.name.startswith("ostrom_") and choice.value:
+                    label = f"{choice.value} – {label}"
+            choices.append(dataclasses.replace(choice, label=label))
+        field.choices = choices
 
 
 def _optional() -> v.Optional:
@@ -64,22 +86,24 @@ class SearchForm(Form):
         form.district.choices = [SelectChoice("", _("All districts"))] + [
             SelectChoice(name, name) for name in districts
         ]
+        localize_choices(form, request)
         if request.user is not None:
             label = (
                 _("Proposed (awaiting validation)")
                 if request.user.is_official
                 else _("Your proposals awaiting validation")
             )
-            form.status.choices = [*form.status.choices, SelectChoice(tx.PROPOSED, label)]
+            proposed = SelectChoice(tx.PROPOSED, request.translate(label))
+            form.status.choices = [*form.status.choices, proposed]
         return form
 
-    def cleaned(self) -> dict[str, str]:
-        """The filters that passed validation (the others are dropped, not fatal)."""
+    def cleaned(self, given: Mapping[str, Any]) -> dict[str, str]:
+        """The filters given in the URL that passed validation (bad ones are dropped)."""
         self.validate()
         values = {}
         for name in ("q", "category", "nature", "status", "district", "sort"):
             field = getattr(self, name)
-            if not field.errors and field.data:
+            if name in given and not field.errors and field.data:
                 values[name] = str(field.data)
         return values
 
@@ -108,7 +132,14 @@ SIMPLE = (
 GOVERNANCE = {"decision_rule": "decision_rule", "rules_url": "rules_url", "access": "access",
               "fees": "fees"}  # fmt: skip
 
-_NUMBER = _("Enter a number.")
+# The order of the form page (templates/commons/form.jinja2).
+PAGE_ORDER = (
+    "name", "summary", "description", "aliases", "established_on", "category", "nature",
+    "intervention", "address", "district", "lat", "lon", "boundary", "ownership", "owner_name",
+    "owner_consent", "owner_consent_on", "stewards", "legal_form", "active_members",
+    "contact_email", "contact_phone", "website", "decision_rule", "governance", "rules_url",
+    "access", "fees", "fees_details", "inclusion", "output_licence", "data_licence", "ostrom",
+)  # fmt: skip
 
 
 class CommonsForm(Form):
@@ -166,6 +197,26 @@ class CommonsForm(Form):
         _("Licence of its data"), choices=_choices(tx.DATA_LICENCES, _("Not specified")), default=""
     )
 
+    @classmethod
+    def from_request(cls, request: Any, **kwargs: Any) -> Any:
+        form = super().from_request(request, **kwargs)
+        localize_choices(form, request)
+        return form
+
+    def in_page_order(self) -> list[Any]:
+        """The fields in the order the page shows them (for the error summary)."""
+        names: list[str] = []
+        for item in PAGE_ORDER:
+            if item in TRANSLATABLE:
+                names += [f"{item}_{locale}" for locale in LOCALES]
+            elif item == "ostrom":
+                for principle in tx.OSTROM_IDS:
+                    names.append(f"ostrom_{principle}_score")
+                    names += [f"ostrom_{principle}_evidence_{locale}" for locale in LOCALES]
+            else:
+                names.append(item)
+        return [self[name] for name in names]
+
     def translations(self, prefix: str) -> list[Any]:
         """The per-language fields of one translatable text."""
         return [self[f"{prefix}_{locale}"] for locale in LOCALES]
@@ -189,8 +240,7 @@ def _add_language_fields() -> None:
             )
             setattr(CommonsForm, f"{prefix}_{locale}", field)
     score_choices = [SelectChoice("", _("Not assessed"))] + [
-        SelectChoice(str(score), f"{score} – {label}")
-        for score, label in tx.OSTROM_SCORE_LABELS.items()
+        SelectChoice(str(score), label) for score, label in tx.OSTROM_SCORE_LABELS.items()
     ]
     for principle in tx.OSTROM_PRINCIPLES:
         setattr(

@@ -59,7 +59,7 @@ def _page_number(request: Any) -> int:
 
 def _filters(request: Any) -> tuple[SearchForm, dict[str, str]]:
     form = SearchForm.for_request(request, services.districts(request.db))
-    return form, form.cleaned()
+    return form, form.cleaned(request.GET)
 
 
 @view_config(route_name="commons.list", renderer="commons/list.jinja2")

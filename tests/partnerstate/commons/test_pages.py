@@ -559,3 +559,27 @@ def test_leaflet_is_served_locally(app):
     assert app.get("/static/commons-map.js").status_int == 200
     csp = app.get("/commons").headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp
+
+
+def test_select_options_are_translated(app, db, member):
+    page = app.get("/commons?_LOCALE_=fr")
+    assert ">Tous les domaines</option>" in page.text
+    assert '<option value="food">Alimentation</option>' in page.text
+    assert 'value="published">Publié</option>' in page.text.replace("selected ", "")
+    assert "Effacer les filtres" not in page.text  # no filter was given
+    assert "Effacer les filtres" in app.get("/commons?category=food&_LOCALE_=fr").text
+    log_in(app, member.email)
+    form = app.get("/commons/new?_LOCALE_=fr")
+    assert '<option value="green_public_space">Espaces verts et publics</option>' in form.text
+    assert '<option value="2">2 – en place</option>' in form.text
+    assert '<option value="booking">Sur réservation</option>' in form.text
+
+
+def test_error_summary_follows_the_page_order(app, db, member):
+    log_in(app, member.email)
+    token = csrf_token(app, "/commons/new")
+    response = app.post(
+        "/commons/new", {**_form(name_en="", category=""), "csrf_token": token}, status=422
+    )
+    summary = response.text.split("error-summary", 1)[1].split("</div>", 1)[0]
+    assert summary.index("#name_en") < summary.index("#category")
