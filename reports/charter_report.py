@@ -73,7 +73,7 @@ def charter_data(
             "c": content,
             "sha256": sha256,
             "verify_url": url,
-            "qr": render.qr_svg_data_uri(url),
+            "qr": render.qr_png_data_uri(url),
             "signatures": signed,
             "timezone": timezone,
             "method_label": render.translate(locale, METHOD_LABELS[method])
