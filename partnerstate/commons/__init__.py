@@ -8,8 +8,26 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 CONTEXT = "partnerstate.commons.resources.CommonsContext"
+
+
+API_LISTS = ("/api/v1/commons", "/api/v1/commons.geojson")
+
+
+def drop_empty_filters(event: Any) -> None:
+    """Remove empty query parameters from the register's API lists before validation.
+
+    OpenAPI validation refuses ``category=`` (an empty value is not one of the ids),
+    but clients and plain HTML forms send empty fields for "any".
+    """
+    request = event.request
+    if request.path not in API_LISTS or not request.query_string:
+        return
+    pairs = [(key, value) for key, value in request.GET.items() if value != ""]
+    if len(pairs) != len(request.GET):
+        request.query_string = urlencode(pairs)
 
 
 def includeme(config: Any) -> None:
@@ -47,6 +65,11 @@ def includeme(config: Any) -> None:
 
     # The GeoJSON endpoint's media type, for pyramid_openapi3's response validation.
     config.pyramid_openapi3_add_deserializer("application/geo+json", json.loads)
+
+    # "?q=&category=" (an empty search form) means "no filter", not a bad value.
+    from pyramid.events import NewRequest
+
+    config.add_subscriber(drop_empty_filters, NewRequest)
 
     config.add_nav_item("commons.list", _("Commons"), section="commons.")
     config.scan("partnerstate.commons.views")

@@ -14,7 +14,13 @@ from partnerstate.api import ApiError, api_config
 from partnerstate.commons import services
 from partnerstate.commons import taxonomy as tx
 from partnerstate.commons.models import Commons
-from partnerstate.commons.serialize import detail_json, feature, summary_json
+from partnerstate.commons.serialize import (
+    detail_json,
+    domain_labels,
+    feature,
+    record_url,
+    summary_json,
+)
 from partnerstate.commons.validation import InvalidRecord
 from partnerstate.i18n import _
 
@@ -184,9 +190,10 @@ def geojson(request: Any) -> Response:
     params = request.openapi_validated.parameters.query
     query = dataclasses.replace(register_query(params, status=tx.PUBLISHED), mappable=True)
     statement = services.filtered(select(*GEOJSON_COLUMNS), query, None).order_by(Commons.id)
+    url, labels = record_url(request), domain_labels(request)
     collection = {
         "type": "FeatureCollection",
-        "features": [feature(request, row) for row in request.db.execute(statement)],
+        "features": [feature(request, row, url, labels) for row in request.db.execute(statement)],
     }
     return Response(
         body=json.dumps(collection, ensure_ascii=False).encode(),

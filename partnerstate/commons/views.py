@@ -231,9 +231,7 @@ def _decision(request: Any, action: Any, done: Any) -> Any:
             request.session.flash(request.translate(done), "success")
             return HTTPSeeOther(request.route_url("commons.show", id=commons.id))
     request.response.status = 422
-    return _record_view(
-        request, commons, reason_form=form, reason_action=request.matched_route.name
-    )
+    return _record_view(request, commons, reason_form=form)
 
 
 @view_config(

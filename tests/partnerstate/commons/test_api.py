@@ -639,3 +639,11 @@ def test_update_merges_translations_language_by_language(app, db, member):
     # Removing every language of the name is refused.
     response = app.patch_json(url, {"name": {"en": "", "fr": ""}}, headers=headers, status=422)
     assert "name" in response.json["error"]["fields"]
+
+
+def test_empty_filters_mean_no_filter(app, db, member, official):
+    published(db, member, official, name="Tool library")
+    body = app.get("/api/v1/commons?q=&category=&nature=&sort=&page=").json
+    assert [item["name"] for item in body["items"]] == ["Tool library"]
+    assert len(app.get("/api/v1/commons.geojson?q=&category=").json["features"]) == 0
+    assert app.get("/api/v1/commons?q=&category=food").json["items"] == []
