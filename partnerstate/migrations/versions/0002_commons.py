@@ -70,7 +70,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('commons', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_commons_category'), ['category'], unique=False)
-        batch_op.create_index(batch_op.f('ix_commons_district'), ['district'], unique=False)
+        batch_op.create_index('ix_commons_district_status', ['district', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_commons_nature'), ['nature'], unique=False)
         batch_op.create_index(batch_op.f('ix_commons_proposer_id'), ['proposer_id'], unique=False)
         batch_op.create_index('ix_commons_status_created_at', ['status', 'created_at'], unique=False)
@@ -154,7 +154,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_commons_status_created_at')
         batch_op.drop_index(batch_op.f('ix_commons_proposer_id'))
         batch_op.drop_index(batch_op.f('ix_commons_nature'))
-        batch_op.drop_index(batch_op.f('ix_commons_district'))
+        batch_op.drop_index('ix_commons_district_status')
         batch_op.drop_index(batch_op.f('ix_commons_category'))
 
     op.drop_table('commons')
