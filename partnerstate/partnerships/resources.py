@@ -1,0 +1,66 @@
+"""The security context of one partnership: who may read, edit, move, argue, moderate.
+
+Routes with ``{id}`` use :class:`PartnershipContext` as their factory; views only
+declare ``permission=...`` and the one security policy checks this ACL. Roles in
+the partnership's assembly come from the assemblies package as principals such as
+``assembly:7:facilitator``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.httpexceptions import HTTPNotFound
+
+from partnerstate import permissions as perms
+from partnerstate.i18n import _
+from partnerstate.partnerships import membership
+from partnerstate.partnerships.models import Partnership
+
+MAX_ID = 2**31 - 1
+
+
+def parse_id(raw: Any) -> int | None:
+    """A positive database id from a URL segment, or None (then the page is a 404)."""
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
+        return int(raw)
+    return None
+
+
+def assembly_acl(assembly_id: int) -> list[tuple[str, str, str]]:
+    """What each role in the partnership's assembly may do with it."""
+    prefix = f"assembly:{assembly_id}"
+    return [
+        (perms.Allow, f"{prefix}:facilitator", perms.MOVE_PARTNERSHIP),
+        (perms.Allow, f"{prefix}:facilitator", perms.MODERATE),
+        (perms.Allow, f"{prefix}:facilitator", perms.DELIBERATE),
+        (perms.Allow, f"{prefix}:member", perms.DELIBERATE),
+        # Observers take part in the debate; whether they vote is the votes' business.
+        (perms.Allow, f"{prefix}:observer", perms.DELIBERATE),
+    ]
+
+
+class PartnershipContext:
+    """Looks up the partnership of the route's ``{id}``; unknown ids are a 404."""
+
+    def __init__(self, request: Any) -> None:
+        self.request = request
+        partnership_id = parse_id(request.matchdict.get("id"))
+        partnership = request.db.get(Partnership, partnership_id) if partnership_id else None
+        if partnership is None:
+            raise HTTPNotFound(request.translate(_("There is no partnership with this number.")))
+        self.partnership: Partnership = partnership
+
+    def principals_for(self, user: Any) -> list[str]:
+        """Relational roles: the user's role in the partnership's assembly."""
+        return membership.principals(self.request.db, self.partnership.assembly_id, user)
+
+    @property
+    def __acl__(self) -> list[tuple[str, str, str]]:
+        return [
+            (perms.Allow, perms.Everyone, perms.VIEW),
+            (perms.Allow, perms.OFFICIAL, perms.EDIT_PARTNERSHIP),
+            (perms.Allow, perms.OFFICIAL, perms.MOVE_PARTNERSHIP),
+            *assembly_acl(self.partnership.assembly_id),
+            (perms.Allow, perms.Authenticated, perms.FLAG),
+        ]
