@@ -18,6 +18,7 @@ from partnerstate.services import accounts
 SEEDERS = (
     "partnerstate.demo:seed_accounts",
     "partnerstate.commons.demo:seed",
+    "assemblies.demo:seed",
 )
 
 

@@ -15,6 +15,7 @@ SUBCOMMANDS = {
     "token": "partnerstate.cli.tokens:token",
     "tally": "partnerstate.cli.tally:tally",
     "shell": "partnerstate.cli.shell:shell",
+    "census": "partnerstate.cli.census:census",
 }
 
 

@@ -1,0 +1,1 @@
+"""Pages and JSON API of the assemblies (scanned by ``assemblies.includeme``)."""
