@@ -74,7 +74,7 @@ def build_calendar(
             location=event.location or None,
             url=event.url or None,
             description=event.description or None,
-            status="CANCELLED" if event.cancelled else "CONFIRMED",
+            status=icalendar.STATUS.CANCELLED if event.cancelled else icalendar.STATUS.CONFIRMED,
         )
         calendar.add_component(component)
     if zone is not None and events:
