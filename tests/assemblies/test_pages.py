@@ -652,6 +652,10 @@ def test_pages_in_french(app, db, cast):
     assert '<html lang="fr">' in page.text
     assert "Réunions à venir" in page.text
     assert "Animateurs" in page.text
+    assert "3 personnes" in page.text
+    meeting_page = app.get(f"/assemblies/{cast.assembly.id}/meetings?_LOCALE_=fr")
+    assert "Programmer une réunion" not in meeting_page.text  # anonymous
+    assert "S'abonner au calendrier" in meeting_page.text.replace("&#39;", "'")
 
 
 def test_audit_log_records_page_actions(app, db, cast):
