@@ -29,6 +29,7 @@ MODEL_MODULES = (
     "partnerstate.models",
     "assemblies.models",
     "deliberation.models",
+    "deliberation.debate_models",
     "reports.models",
 )
 

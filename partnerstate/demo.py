@@ -19,6 +19,8 @@ SEEDERS = (
     "partnerstate.demo:seed_accounts",
     "partnerstate.commons.demo:seed",
     "assemblies.demo:seed",
+    "partnerstate.partnerships.demo:seed",
+    "deliberation.demo_debate:seed",
 )
 
 

@@ -20,3 +20,5 @@ def includeme(config: Any) -> None:
     config.add_route("api.me", "/api/v1/me")
     # The commons register (its own subpackage: routes, views, static files, nav).
     config.include("partnerstate.commons")
+    # Public–commons partnerships (their subpackage: routes, views, the page's panels).
+    config.include("partnerstate.partnerships")

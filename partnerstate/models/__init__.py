@@ -5,6 +5,7 @@ from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision
 from partnerstate.models.accounts import ApiToken, User
 from partnerstate.models.audit import AuditEntry
 from partnerstate.models.throttle import LoginFailure
+from partnerstate.partnerships.models import Partnership, PartnershipVersion
 
 __all__ = [
     "ApiToken",
@@ -13,5 +14,7 @@ __all__ = [
     "CommonsBalance",
     "CommonsRevision",
     "LoginFailure",
+    "Partnership",
+    "PartnershipVersion",
     "User",
 ]

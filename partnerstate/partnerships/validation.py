@@ -191,6 +191,10 @@ def clean(
             if texts is not None:
                 values[field] = texts
 
+    if "title" in values and not values["title"]:
+        # A translation may be removed, but a partnership always keeps a title.
+        cleaner.fail("title", _("This field is required."))
+
     if "type" in data:
         if data["type"] in vocab.TYPES:
             values["kind"] = data["type"]

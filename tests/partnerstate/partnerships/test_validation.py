@@ -31,6 +31,8 @@ def test_a_plain_string_changes_one_language_and_keeps_the_others():
     }
     # A blank string clears that language only.
     assert clean({"title": ""}, locale="fr", current=current)["title"] == {"en": "Garden pact"}
+    # ... but the last language of the title cannot go.
+    assert "title" in errors_of({"title": ""}, current={"title": {"en": "Garden pact"}})
 
 
 def test_an_object_replaces_every_language():

@@ -1,0 +1,171 @@
+"""What changed for someone since they last looked: computed, never stored.
+
+Sources, all limited to the assemblies the person takes part in and to the last
+:data:`WINDOW` days:
+
+* a new partnership (drafted) in one of their assemblies;
+* a partnership's phase change or new deadline (from the audit log);
+* a reply to one of their posts;
+* their post hidden by a facilitator, their alternative declined.
+
+Their own actions are left out. What happened after their ``NotificationMark``
+is new; opening the notifications page moves the mark to now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
+
+from deliberation.debate_models import Alternative, Argument, NotificationMark
+from partnerstate.database import utcnow
+from partnerstate.models import AuditEntry, User
+from partnerstate.partnerships import membership
+from partnerstate.partnerships.models import Partnership
+
+WINDOW = dt.timedelta(days=60)
+LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One change. ``kind`` selects the sentence the page shows."""
+
+    kind: str  # new_partnership, transition, deadline, reply, hidden, declined
+    at: dt.datetime
+    partnership: Partnership
+    actor: User | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    new: bool = False
+
+
+def last_seen(db: Session, user: User) -> dt.datetime:
+    mark = db.get(NotificationMark, user.id)
+    return mark.seen_at if mark is not None else user.created_at
+
+
+def mark_seen(db: Session, user: User, now: dt.datetime | None = None) -> None:
+    now = now or utcnow()
+    mark = db.get(NotificationMark, user.id)
+    if mark is None:
+        db.add(NotificationMark(user_id=user.id, seen_at=now))
+    else:
+        mark.seen_at = now
+
+
+def _collect(db: Session, user: User, since: dt.datetime) -> list[Notification]:
+    found: list[Notification] = []
+    assembly_ids = membership.assembly_ids_of(db, user)
+
+    if assembly_ids:
+        drafted = db.scalars(
+            select(Partnership).where(
+                Partnership.assembly_id.in_(assembly_ids),
+                Partnership.created_at > since,
+            )
+        )
+        for partnership in drafted:
+            if partnership.created_by_id != user.id:
+                found.append(
+                    Notification(
+                        "new_partnership",
+                        partnership.created_at,
+                        partnership,
+                        partnership.created_by,
+                    )
+                )
+        # Moves and deadlines record their assembly, so the log is searched directly
+        # (its created_at index first) instead of listing every partnership.
+        entries = db.scalars(
+            select(AuditEntry).where(
+                AuditEntry.created_at > since,
+                AuditEntry.object_type == "partnership",
+                AuditEntry.action.in_(["partnership.transition", "partnership.deadline"]),
+                AuditEntry.details["assembly_id"].as_integer().in_(assembly_ids),
+            )
+        )
+        for entry in entries:
+            if entry.actor_id == user.id:
+                continue
+            partnership = db.get(Partnership, int(entry.object_id))
+            if partnership is None:
+                continue
+            kind = "transition" if entry.action == "partnership.transition" else "deadline"
+            found.append(
+                Notification(
+                    kind, entry.created_at, partnership, entry.actor, dict(entry.details or {})
+                )
+            )
+
+    parent = aliased(Argument)
+    replies = db.scalars(
+        select(Argument)
+        .join(parent, and_(Argument.parent_id == parent.id))
+        .where(
+            parent.author_id == user.id,
+            Argument.author_id != user.id,
+            Argument.created_at > since,
+            Argument.deleted_at.is_(None),
+            Argument.hidden_at.is_(None),
+        )
+    )
+    for reply in replies:
+        found.append(
+            Notification(
+                "reply",
+                reply.created_at,
+                reply.partnership,
+                reply.author,
+                {"argument_id": reply.id, "parent_id": reply.parent_id},
+            )
+        )
+
+    hidden = db.scalars(
+        select(Argument).where(Argument.author_id == user.id, Argument.hidden_at > since)
+    )
+    for post in hidden:
+        found.append(
+            Notification(
+                "hidden",
+                post.hidden_at,
+                post.partnership,
+                None,
+                {"argument_id": post.id, "reason": post.hidden_reason},
+            )
+        )
+
+    declined = db.scalars(
+        select(Alternative).where(Alternative.author_id == user.id, Alternative.declined_at > since)
+    )
+    for alternative in declined:
+        found.append(
+            Notification(
+                "declined",
+                alternative.declined_at,
+                alternative.partnership,
+                None,
+                {"alternative_id": alternative.id, "reason": alternative.decline_reason},
+            )
+        )
+    return found
+
+
+def for_user(db: Session, user: User, now: dt.datetime | None = None) -> list[Notification]:
+    """The last :data:`WINDOW` days of changes, newest first, the new ones flagged."""
+    now = now or utcnow()
+    seen = last_seen(db, user)
+    items = _collect(db, user, now - WINDOW)
+    items.sort(key=lambda item: item.at, reverse=True)
+    return [
+        Notification(item.kind, item.at, item.partnership, item.actor, item.details, item.at > seen)
+        for item in items[:LIMIT]
+    ]
+
+
+def count_new(db: Session, user: User) -> int:
+    """How many changes came after the person last looked (for the header)."""
+    return len(_collect(db, user, last_seen(db, user)))

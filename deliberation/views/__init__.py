@@ -1,0 +1,1 @@
+"""The deliberation package's views (scanned by ``deliberation.includeme``)."""

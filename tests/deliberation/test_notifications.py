@@ -1,0 +1,108 @@
+"""Notifications: what changed in one's assemblies since the last visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from deliberation.debate_models import NotificationMark
+from deliberation.services import alternatives, arguments, moderation, notifications
+from partnerstate.partnerships import services
+from tests.conftest import bearer, log_in
+from tests.partnerstate.partnerships import helpers
+
+
+@pytest.fixture
+def cast(db, official):
+    return helpers.make_cast(db, official)
+
+
+def seen_long_ago(db, user):
+    db.add(NotificationMark(user_id=user.id, seen_at=user.created_at - dt.timedelta(days=1)))
+    db.commit()
+
+
+def test_members_see_new_partnerships_phase_changes_and_replies(db, cast):
+    seen_long_ago(db, cast.member)
+    partnership = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
+    services.open_deliberation(db, partnership, cast.facilitator)
+    mine = arguments.post(db, partnership, cast.member, "Mine", "for")
+    arguments.post(db, partnership, cast.observer, "A reply", "against", parent_id=mine.id)
+    arguments.post(db, partnership, cast.member, "My own reply", "for", parent_id=mine.id)
+    db.commit()
+    kinds = [item.kind for item in notifications.for_user(db, cast.member)]
+    assert sorted(kinds) == ["new_partnership", "reply", "transition"]
+    assert notifications.count_new(db, cast.member) == 3
+
+
+def test_outsiders_get_nothing_about_other_assemblies(db, cast):
+    seen_long_ago(db, cast.outsider)
+    helpers.make_partnership(db, cast.official, cast.assembly, cast.commons, "deliberation")
+    assert notifications.for_user(db, cast.outsider) == []
+
+
+def test_own_actions_are_not_notified(db, cast):
+    seen_long_ago(db, cast.facilitator)
+    partnership = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
+    services.open_deliberation(db, partnership, cast.facilitator)
+    db.commit()
+    assert [item.kind for item in notifications.for_user(db, cast.facilitator)] == [
+        "new_partnership"
+    ]
+
+
+def test_hidden_posts_and_declined_alternatives_are_notified_to_their_author(db, cast):
+    partnership = helpers.make_partnership(
+        db, cast.official, cast.assembly, cast.commons, "deliberation"
+    )
+    seen_long_ago(db, cast.member)
+    post = arguments.post(db, partnership, cast.member, "Rude", "against")
+    moderation.hide(db, post, cast.facilitator, "Rude")
+    alternative = alternatives.propose(db, partnership, cast.member, "Mine", "Why")
+    alternatives.decline(db, alternative, cast.facilitator, "duplicate", "Same as the proposal")
+    db.commit()
+    kinds = {item.kind for item in notifications.for_user(db, cast.member)}
+    assert {"hidden", "declined"} <= kinds
+
+
+def test_visiting_the_page_marks_everything_seen(app, db, cast):
+    seen_long_ago(db, cast.member)
+    partnership = helpers.make_partnership(
+        db, cast.official, cast.assembly, cast.commons, "deliberation"
+    )
+    log_in(app, cast.member.email)
+    home = app.get("/")
+    assert 'href="http://localhost/notifications"' in home.text
+    assert '(2<span class="visually-hidden"> new</span>)' in home.text
+    page = app.get("/notifications")
+    assert "2 new since your last visit" in page.text
+    assert "Community garden at the tram depot" in page.text
+    assert "is now: In deliberation" in page.text
+    assert notifications.count_new(db, cast.member) == 0
+    again = app.get("/notifications")
+    assert "Nothing new since your last visit." in again.text
+    assert partnership.id
+
+
+def test_the_page_needs_an_account(app):
+    response = app.get("/notifications", status=303)
+    assert "/login" in response.location
+
+
+def test_the_api_lists_notifications(app, db, cast):
+    seen_long_ago(db, cast.member)
+    helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
+    items = app.get("/api/v1/notifications", headers=bearer(db, cast.member)).json["items"]
+    assert [(i["kind"], i["new"]) for i in items] == [("new_partnership", True)]
+    app.get("/api/v1/notifications", status=401)
+
+
+def test_a_new_account_sees_only_what_came_after_it(db, cast):
+    partnership = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
+    newcomer = helpers.factories.make_user(db)
+    helpers.add_member(db, cast.assembly, newcomer)
+    assert notifications.count_new(db, newcomer) == 0
+    services.open_deliberation(db, partnership, cast.facilitator)
+    db.commit()
+    assert notifications.count_new(db, newcomer) == 1
