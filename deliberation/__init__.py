@@ -8,3 +8,5 @@ from typing import Any
 def includeme(config: Any) -> None:
     """Register this package's routes, views and templates (called by partnerstate.main)."""
     config.add_jinja2_search_path("deliberation:templates", name=".jinja2")
+    # The debate on partnerships: arguments, alternatives, moderation, notifications.
+    config.include("deliberation.debate_routes")
