@@ -268,6 +268,11 @@ class MinutesForm(Form):
         _("Minutes"), [required(), length(rules.MAX_MINUTES)], render_kw={"rows": 12}
     )
     attended = SelectMultipleField(_("Present"), coerce=int, validate_choice=True, choices=[])
+    others = TextAreaField(
+        _("Others present: the email of their account, one per line"),
+        [length(20_000)],
+        render_kw={"rows": 3},
+    )
 
 
 CENSUS_KEYS = (POSTCODE, DATE_OF_BIRTH)

@@ -112,10 +112,20 @@ class AssemblyContext:
         if assembly is None:
             raise HTTPNotFound(request.translate(_("There is no assembly with this number.")))
         self.assembly: Assembly = assembly
+        self._principals: dict[int, list[str]] = {}
 
     def principals_for(self, user: Any) -> list[str]:
-        """Relational roles: the user's role in this assembly."""
-        return assembly_principals(self.request.db, self.assembly.id, user)
+        """Relational roles: the user's role in this assembly.
+
+        Kept for the request: a page asks several permissions of the same context.
+        Views that change the user's role redirect, so the cache never goes stale
+        within what a request renders.
+        """
+        if user is None:
+            return []
+        if user.id not in self._principals:
+            self._principals[user.id] = assembly_principals(self.request.db, self.assembly.id, user)
+        return self._principals[user.id]
 
     @property
     def __acl__(self) -> list[tuple[str, str, str]]:

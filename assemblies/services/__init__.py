@@ -45,6 +45,8 @@ from assemblies.services.membership import (
     approve_request,
     assembly_ids_for_user,
     change_role,
+    count_members,
+    count_pending_requests,
     get_membership,
     get_request,
     is_eligible_voter,
@@ -59,6 +61,7 @@ from assemblies.services.membership import (
     remove_member,
     request_to_join,
     role_counts,
+    voters_among,
     voting_members,
 )
 from assemblies.services.residents import (
@@ -97,6 +100,8 @@ __all__ = [
     "cancel_meeting",
     "census_stats",
     "change_role",
+    "count_members",
+    "count_pending_requests",
     "create_assembly",
     "get_assembly",
     "get_meeting",
@@ -135,5 +140,6 @@ __all__ = [
     "verified_user_ids",
     "verify_by_official",
     "verify_with_census",
+    "voters_among",
     "voting_members",
 ]

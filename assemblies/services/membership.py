@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from assemblies import rules
 from assemblies.models import Assembly, JoinRequest, Membership, ResidentVerification
@@ -61,19 +61,42 @@ def assembly_ids_for_user(db: Session, user_id: int) -> list[int]:
     )
 
 
-def members(db: Session, assembly_id: int, role: str | None = None) -> list[Membership]:
-    """The assembly's people (with their accounts), by role then name."""
-    order = {name: number for number, name in enumerate(rules.ROLES)}
+def members(
+    db: Session,
+    assembly_id: int,
+    role: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Membership]:
+    """The assembly's people (with their accounts), by role then name; a page if ``limit``."""
+    rank = case({name: number for number, name in enumerate(rules.ROLES)}, value=Membership.role)
     query = (
         select(Membership)
-        .options(joinedload(Membership.user))
+        .join(User, User.id == Membership.user_id)
+        .options(contains_eager(Membership.user))
         .where(Membership.assembly_id == assembly_id)
+        .order_by(rank, func.lower(User.display_name), User.id)
     )
     if role is not None:
         query = query.where(Membership.role == role)
-    rows = list(db.scalars(query))
-    rows.sort(key=lambda m: (order.get(m.role, 9), m.user.display_name.casefold(), m.user_id))
-    return rows
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return list(db.scalars(query))
+
+
+def count_members(db: Session, assembly_id: int) -> int:
+    return int(db.scalar(select(func.count()).where(Membership.assembly_id == assembly_id)) or 0)
+
+
+def count_pending_requests(db: Session, assembly_id: int) -> int:
+    return int(
+        db.scalar(
+            select(func.count()).where(
+                JoinRequest.assembly_id == assembly_id, JoinRequest.status == rules.PENDING
+            )
+        )
+        or 0
+    )
 
 
 def role_counts(db: Session, assembly_id: int) -> dict[str, int]:
@@ -108,6 +131,24 @@ def voting_members(db: Session, assembly_id: int) -> list[int]:
             & (ResidentVerification.user_id == Membership.user_id),
         )
     return sorted(db.scalars(query))
+
+
+def voters_among(db: Session, assembly: Assembly, user_ids: list[int]) -> set[int]:
+    """Which of these people have voting rights (a page of members, not the whole list)."""
+    if not user_ids:
+        return set()
+    query = select(Membership.user_id).where(
+        Membership.assembly_id == assembly.id,
+        Membership.role.in_(rules.VOTING_ROLES),
+        Membership.user_id.in_(user_ids),
+    )
+    if assembly.requires_verification:
+        query = query.join(
+            ResidentVerification,
+            (ResidentVerification.assembly_id == Membership.assembly_id)
+            & (ResidentVerification.user_id == Membership.user_id),
+        )
+    return set(db.scalars(query))
 
 
 def is_eligible_voter(db: Session, assembly: Assembly, user: User | None) -> bool:

@@ -72,14 +72,14 @@ def is_verified(db: Session, assembly_id: int, user_id: int) -> bool:
     return verification(db, assembly_id, user_id) is not None
 
 
-def verified_user_ids(db: Session, assembly_id: int) -> set[int]:
-    return set(
-        db.scalars(
-            select(ResidentVerification.user_id).where(
-                ResidentVerification.assembly_id == assembly_id
-            )
-        )
+def verified_user_ids(db: Session, assembly_id: int, among: list[int] | None = None) -> set[int]:
+    """The verified residents of the assembly (only those ``among`` these ids, if given)."""
+    query = select(ResidentVerification.user_id).where(
+        ResidentVerification.assembly_id == assembly_id
     )
+    if among is not None:
+        query = query.where(ResidentVerification.user_id.in_(among))
+    return set(db.scalars(query))
 
 
 def _verify(

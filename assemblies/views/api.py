@@ -190,15 +190,28 @@ def update_assembly(request: Any) -> dict[str, Any]:
 
 @api_config(route_name="api.assembly.members", request_method="GET", permission=perms.VIEW_MEMBERS)
 def list_members(request: Any) -> dict[str, Any]:
+    """The assembly's people, by role then name, 100 a page."""
     assembly = request.context.assembly
-    verified = services.verified_user_ids(request.db, assembly.id)
+    page = int(request.openapi_validated.parameters.query.get("page") or 1)
+    size = 100
+    memberships = services.members(
+        request.db, assembly.id, limit=size + 1, offset=(page - 1) * size
+    )
+    more, memberships = len(memberships) > size, memberships[:size]
+    verified = services.verified_user_ids(
+        request.db, assembly.id, among=[m.user_id for m in memberships]
+    )
     with_email = bool(request.has_permission(perms.MANAGE_MEMBERS))
+    next_url = None
+    if more:
+        next_url = request.route_url(
+            "api.assembly.members", id=assembly.id, _query={"page": page + 1}
+        )
     return {
         "items": [
-            membership_json(request, m, m.user_id in verified, with_email)
-            for m in services.members(request.db, assembly.id)
+            membership_json(request, m, m.user_id in verified, with_email) for m in memberships
         ],
-        "next": None,
+        "next": next_url,
     }
 
 

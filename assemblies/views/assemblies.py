@@ -192,7 +192,7 @@ def show_page(request: Any) -> dict[str, Any]:
         "can_view_members": can(request, perms.VIEW_MEMBERS),
         "can_residents": can(request, perms.MANAGE_RESIDENTS),
         "can_schedule": can(request, perms.SCHEDULE_MEETING),
-        "pending_count": len(services.pending_requests(db, assembly.id))
+        "pending_count": services.count_pending_requests(db, assembly.id)
         if can(request, perms.MANAGE_MEMBERS)
         else 0,
         "panels": _panels(request, assembly),

@@ -22,6 +22,10 @@ from partnerstate import permissions as perms
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.markup import render_markdown
+from partnerstate.services import accounts
+
+# Up to this many people, the minutes form lists every person of the assembly.
+MAX_LISTED = 300
 
 
 def _meeting_url(request: Any, meeting: Meeting) -> str:
@@ -183,12 +187,19 @@ def attendance(request: Any) -> Any:
     permission=perms.RECORD_MINUTES,
 )
 def minutes(request: Any) -> Any:
-    """The minutes and who was present (the people of the assembly, and those registered)."""
+    """The minutes and who was present.
+
+    The checkboxes list the people of the assembly (for a large one: its
+    facilitators) and everyone registered or already marked present; anyone else
+    present is named by the email of their account.
+    """
     meeting = request.context.meeting
     assembly = request.context.assembly
     db = request.db
     people: dict[int, Any] = {}
-    for membership in services.members(db, assembly.id):
+    small = services.count_members(db, assembly.id) <= MAX_LISTED
+    listed = services.members(db, assembly.id, None if small else rules.FACILITATOR)
+    for membership in listed:
         people[membership.user_id] = membership.user
     rows = services.attendees(db, meeting)
     for row in rows:
@@ -202,10 +213,22 @@ def minutes(request: Any) -> Any:
             row.user_id for row in rows if row.registered_at is not None
         ]
     elif form.validate():
+        present = list(form.attended.data or [])
+        unknown = []
+        for email in (form.others.data or "").split():
+            user = accounts.find_user_by_email(db, email)
+            if user is None:
+                unknown.append(email)
+            else:
+                present.append(user.id)
         try:
-            services.record_minutes(
-                db, meeting, request.user, form.minutes.data, form.attended.data or []
-            )
+            if unknown:
+                message = _(
+                    "No account has these email addresses: ${emails}.",
+                    mapping={"emails": ", ".join(unknown[:5])},
+                )
+                raise rules.Invalid(message, {"others": message})
+            services.record_minutes(db, meeting, request.user, form.minutes.data, present)
         except services.Conflict as error:
             flash(request, error.message, "error")
             return HTTPSeeOther(_meeting_url(request, meeting))
@@ -229,6 +252,7 @@ def minutes(request: Any) -> Any:
         "registered": registered,
         "selected": set(form.attended.data or []),
         "not_started": meeting.starts_at > utcnow(),
+        "small": small,
     }
 
 

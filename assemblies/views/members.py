@@ -31,12 +31,23 @@ def _members_url(request: Any) -> str:
     return request.route_url("assemblies.members", id=request.context.assembly.id)
 
 
+PAGE_SIZE = 100
+
+
+def _page_number(request: Any) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 100_000 else 1
+
+
 def _member_page(request: Any, add_form: AddMemberForm | None = None) -> dict[str, Any]:
+    """The people of the assembly, a page at a time (a city's assembly may be very large)."""
     assembly = request.context.assembly
     db = request.db
     can_manage = can(request, perms.MANAGE_MEMBERS)
-    memberships = services.members(db, assembly.id)
-    verified = services.verified_user_ids(db, assembly.id)
+    page = _page_number(request)
+    memberships = services.members(db, assembly.id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    total = services.count_members(db, assembly.id)
+    ids = [m.user_id for m in memberships]
     role_forms = {}
     if can_manage:
         for membership in memberships:
@@ -47,12 +58,18 @@ def _member_page(request: Any, add_form: AddMemberForm | None = None) -> dict[st
     approve_forms = {
         r.id: localize_choices(ApproveForm(prefix=f"r{r.id}"), request) for r in requests
     }
+
+    def page_url(number: int) -> str:
+        return request.route_url("assemblies.members", id=assembly.id, _query={"page": number})
+
+    requesters = [r.user_id for r in requests]
     return {
         "assembly": assembly,
         "name": assembly_name(request, assembly),
         "memberships": memberships,
-        "verified": verified,
-        "voters": set(services.voting_members(db, assembly.id)),
+        "total": total,
+        "verified": services.verified_user_ids(db, assembly.id, among=ids + requesters),
+        "voters": services.voters_among(db, assembly, ids),
         "role_label": lambda role: role_label(request, role),
         "can_manage": can_manage,
         "can_residents": can(request, perms.MANAGE_RESIDENTS),
@@ -60,6 +77,8 @@ def _member_page(request: Any, add_form: AddMemberForm | None = None) -> dict[st
         "role_forms": role_forms,
         "requests": requests,
         "approve_forms": approve_forms,
+        "previous_url": page_url(page - 1) if page > 1 else None,
+        "next_url": page_url(page + 1) if page * PAGE_SIZE < total else None,
         "rules": rules,
     }
 

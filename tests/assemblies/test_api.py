@@ -245,6 +245,19 @@ def test_members_list_is_for_the_assembly_and_officials(app, db, cast):
     app.get(f"{url}/{cast.outsider.id}", headers=bearer(db, cast.member), status=404)
 
 
+def test_members_list_is_paged(app, db, cast):
+    for n in range(100):
+        services.add_member(db, cast.assembly, factories.make_user(db, name=f"Zed {n:03d}"))
+    db.commit()
+    url = f"/api/v1/assemblies/{cast.assembly.id}/members"
+    first = app.get(url, headers=bearer(db, cast.member)).json
+    assert len(first["items"]) == 100 and first["next"].endswith("page=2")
+    second = app.get(first["next"], headers=bearer(db, cast.member)).json
+    assert [m["name"] for m in second["items"]] == ["Zed 098", "Zed 099", "Otto Observer"]
+    assert second["next"] is None
+    app.get(f"{url}?page=0", headers=bearer(db, cast.member), status=422)
+
+
 def test_role_change(app, db, cast):
     url = f"/api/v1/assemblies/{cast.assembly.id}/members/{cast.observer.id}"
     body = app.patch_json(url, {"role": "member"}, headers=bearer(db, cast.facilitator)).json

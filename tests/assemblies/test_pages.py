@@ -666,6 +666,40 @@ def test_audit_log_records_page_actions(app, db, cast):
     assert actions == "assembly.member_add"
 
 
+def test_members_page_is_paged(app, db, cast, monkeypatch):
+    from assemblies.views import members
+
+    monkeypatch.setattr(members, "PAGE_SIZE", 2)
+    as_(app, cast.member)
+    url = f"/assemblies/{cast.assembly.id}/members"
+    first = app.get(url)
+    assert "3 people" in first.text and "Fatou Facilitator" in first.text
+    assert "Otto Observer" not in first.text and 'rel="next"' in first.text
+    second = app.get(f"{url}?page=2")
+    assert "Otto Observer" in second.text and 'rel="prev"' in second.text
+    assert "Fatou Facilitator" not in second.text
+    assert app.get(f"{url}?page=abc").status_int == 200
+
+
+def test_minutes_name_others_by_email(app, db, cast, monkeypatch):
+    from assemblies.views import meetings
+
+    monkeypatch.setattr(meetings, "MAX_LISTED", 1)  # a "large" assembly
+    meeting = make_meeting(db, cast.assembly, cast.facilitator, days=-0.05)
+    url = f"/assemblies/{cast.assembly.id}/meetings/{meeting.id}/minutes"
+    as_(app, cast.facilitator)
+    form = app.get(url)
+    assert "This assembly is large" in form.text
+    assert "Mika Member" not in form.text and "Fatou Facilitator" in form.text
+    page = post(app, url, {"minutes": "Notes", "others": "ghost@example.org"}, status=422)
+    assert "No account has these email addresses: ghost@example.org." in page.text
+    page = post(app, url, {"minutes": "Notes", "others": cast.outsider.email}, status=422)
+    assert "Only people of the assembly can be listed as present." in page.text
+    post(app, url, {"minutes": "Notes", "others": f"{cast.member.email}\n{cast.observer.email}"})
+    present = {a.user_id for a in services.attendees(db, meeting) if a.attended}
+    assert present == {cast.member.id, cast.observer.id}
+
+
 def test_upload_too_large_is_refused(app, db, verified_cast, monkeypatch):
     from assemblies.views import residents
 
