@@ -212,7 +212,9 @@ def includeme(config: Any) -> None:
         settings.validate_api_responses
     )
     config.add_route("api.openapi_json", "/api/v1/openapi.json")
-    config.add_view(openapi_json, route_name="api.openapi_json", renderer="json")
+    config.add_view(
+        openapi_json, route_name="api.openapi_json", renderer="json", request_method="GET"
+    )
     config.add_exception_view(api_error_view, context=ApiError)
     config.add_exception_view(validation_error_view, context=RequestValidationError)
     # Other HTTP exceptions become JSON under /api and pages elsewhere (views/errors.py).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from pyramid.exceptions import BadCSRFToken, PredicateMismatch
 from pyramid.httpexceptions import HTTPException, HTTPSeeOther
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
@@ -47,9 +48,72 @@ def api_forbidden(request: Any) -> Any:
     return error_response(request, 403, _("You are not allowed to do this."))
 
 
+def allowed_methods(request: Any) -> list[str]:
+    """The methods the matched route's views accept, when the request's method is not one.
+
+    Pyramid answers a route whose views all refuse the method with a 404
+    (``PredicateMismatch``); the API says 405 and lists what would work instead.
+    An empty list means "not a method problem" (no route, an unknown id, any method).
+    """
+    route = request.matched_route
+    if route is None or not isinstance(request.exception, PredicateMismatch):
+        return []
+    introspector = request.registry.introspector
+    route_intr = introspector.get("routes", route.name)
+    if route_intr is None:
+        return []
+    methods: set[str] = set()
+    for view in introspector.related(route_intr):
+        if view.category_name != "views":
+            continue
+        accepted = view["request_methods"]
+        if accepted is None:
+            return []  # a view that takes any method: the mismatch was something else
+        methods.update([accepted] if isinstance(accepted, str) else accepted)
+    if "GET" in methods:
+        methods.add("HEAD")  # Pyramid lets HEAD through wherever GET is accepted
+    if not methods or request.method in methods:
+        return []
+    return sorted(methods)
+
+
 @notfound_view_config(api_path=True)
 def api_not_found(request: Any) -> Any:
+    allowed = allowed_methods(request)
+    if allowed:
+        return error_response(
+            request, 405, _("Method not allowed."), headers={"Allow": ", ".join(allowed)}
+        )
     return error_response(request, 404, _("Not found."))
+
+
+# Pyramid's own titles and explanations are English only; these are the ones a page shows
+# when the code raising the error gave no (already translated) detail of its own.
+STATUS_TEXTS = {
+    400: (_("Bad request"), _("The request could not be understood. Go back and try again.")),
+    405: (_("Not possible here"), _("This address does not accept this kind of request.")),
+    409: (_("Conflict"), _("This cannot be done in the current state of things.")),
+    413: (_("Too large"), _("What you sent is too large.")),
+    429: (_("Too many attempts"), _("Please wait a little, then try again.")),
+}
+CSRF_TITLE = _("The form has expired")
+CSRF_MESSAGE = _(
+    "For your safety, a form only works for a while and only from this site. "
+    "Go back, reload the page and send the form again."
+)
+
+
+@exception_view_config(BadCSRFToken, renderer="error.jinja2", api_path=False)
+def bad_csrf_token(request: Any) -> dict[str, Any]:
+    # Pyramid's detail ("check_csrf_token(): Invalid token") means nothing to a visitor.
+    request.response.status = 400
+    return {"title": CSRF_TITLE, "message": CSRF_MESSAGE}
+
+
+@exception_view_config(BadCSRFToken, api_path=True)
+def api_bad_csrf_token(request: Any) -> Any:
+    # Only a non-API view under /api (the YAML spec) can get here, on an unsafe method.
+    return error_response(request, 400, CSRF_MESSAGE)
 
 
 @exception_view_config(HTTPException, renderer="error.jinja2", api_path=False)
@@ -57,7 +121,8 @@ def http_error(exc: HTTPException, request: Any) -> Any:
     if exc.code is None or exc.code < 400:
         return exc  # redirects pass through untouched
     request.response.status = exc.code
-    return {"title": exc.title, "message": exc.detail or exc.explanation}
+    title, explanation = STATUS_TEXTS.get(exc.code, (exc.title, exc.explanation))
+    return {"title": title, "message": exc.detail or explanation}
 
 
 @exception_view_config(Exception, renderer="error.jinja2", api_path=False)
