@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from partnerstate.models import AuditEntry, User
 
@@ -41,5 +41,12 @@ def entries_for(db: Session, object_type: str, object_id: object) -> list[AuditE
 
 
 def recent(db: Session, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    """The newest entries first, with their actors loaded (the audit log page lists them)."""
+    query = (
+        select(AuditEntry)
+        .options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     return list(db.scalars(query))

@@ -1,0 +1,46 @@
+"""The audit log page: officials read who did what, when, to which object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.view import view_config
+
+from partnerstate import permissions as perms
+from partnerstate.services import audit
+
+PAGE_SIZE = 50
+
+
+def _page_number(request: Any) -> int:
+    """The ``?page=`` parameter: a positive whole number, 1 when absent."""
+    raw = request.params.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+        raise HTTPNotFound()
+    return int(raw)
+
+
+@view_config(
+    route_name="audit_log",
+    renderer="audit.jinja2",
+    permission=perms.VIEW_AUDIT_LOG,
+    request_method="GET",
+)
+def audit_log(request: Any) -> dict[str, Any]:
+    page = _page_number(request)
+    # One row more than shown tells whether a next page exists without counting the table.
+    entries = audit.recent(request.db, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    if not entries and page > 1:
+        raise HTTPNotFound()
+    previous_url = next_url = None
+    if page > 1:
+        previous_url = request.route_url("audit_log", _query={"page": page - 1})
+    if len(entries) > PAGE_SIZE:
+        next_url = request.route_url("audit_log", _query={"page": page + 1})
+    return {
+        "entries": entries[:PAGE_SIZE],
+        "page": page,
+        "previous_url": previous_url,
+        "next_url": next_url,
+    }
