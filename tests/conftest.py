@@ -90,8 +90,12 @@ def app_settings(database_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def wsgi_app(database_url: str, engine: Engine) -> Any:
-    return main({}, **app_settings(database_url))
+def wsgi_app(database_url: str, engine: Engine) -> Iterator[Any]:
+    app = main({}, **app_settings(database_url))
+    yield app
+    # The app's own engine serves what bypasses request.db (e.g. /healthz); close its pool
+    # so that no connection is left to be garbage-collected open (a ResourceWarning).
+    app.registry["db_engine"].dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,173 @@
+"""The audit log: the single writer (services.audit) and the officials' page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from partnerstate.models import AuditEntry
+from partnerstate.services import audit
+from partnerstate.views.audit import PAGE_SIZE
+from tests import factories
+
+# --- the service ------------------------------------------------------------------------------
+
+
+def test_record_writes_who_what_when_on_which_object(db, official):
+    before = dt.datetime.now(dt.UTC)
+    entry = audit.record(db, official, "commons.validate", "commons", 7, reason="complete")
+    db.commit()
+    stored = db.get(AuditEntry, entry.id)
+    assert stored.actor_id == official.id
+    assert stored.actor.email == official.email
+    assert stored.action == "commons.validate"
+    assert stored.object_type == "commons"
+    assert stored.object_id == "7"  # ids are opaque strings in the log
+    assert stored.details == {"reason": "complete"}
+    assert stored.created_at.tzinfo is not None
+    assert before - dt.timedelta(seconds=5) <= stored.created_at <= dt.datetime.now(dt.UTC)
+
+
+def test_record_without_an_actor(db):
+    entry = audit.record(db, None, "system.purge", "login_failures", "all")
+    db.flush()
+    assert entry.actor_id is None
+    assert entry.details == {}
+
+
+def test_details_keep_json_values(db, official):
+    details = {"before": {"status": "proposed"}, "after": ["a", "b"], "count": 3, "ok": True}
+    entry = audit.record(db, official, "x.change", "x", "1", **details)
+    db.commit()
+    db.expire_all()
+    assert db.get(AuditEntry, entry.id).details == details
+
+
+def test_entries_for_one_object_oldest_first(db, official, member):
+    audit.record(db, official, "commons.validate", "commons", 1)
+    audit.record(db, official, "commons.edit", "commons", 2)
+    audit.record(db, member, "commons.edit", "commons", 1)
+    audit.record(db, official, "assembly.edit", "assembly", 1)
+    db.flush()
+    history = audit.entries_for(db, "commons", 1)
+    assert [(e.action, e.actor_id) for e in history] == [
+        ("commons.validate", official.id),
+        ("commons.edit", member.id),
+    ]
+    assert audit.entries_for(db, "commons", "1") == history
+    assert audit.entries_for(db, "commons", 99) == []
+
+
+def test_recent_newest_first_with_paging(db, official):
+    for n in range(5):
+        audit.record(db, official, f"step.{n}", "thing", n)
+    db.flush()
+    assert [e.action for e in audit.recent(db, limit=2)] == ["step.4", "step.3"]
+    assert [e.action for e in audit.recent(db, limit=2, offset=4)] == ["step.0"]
+
+
+def test_entries_survive_the_actors_deletion(db):
+    person = factories.make_user(db, role="official")
+    entry = audit.record(db, person, "commons.validate", "commons", 1)
+    db.commit()
+    db.delete(person)
+    db.commit()
+    db.expire_all()
+    kept = db.get(AuditEntry, entry.id)
+    assert kept is not None and kept.actor_id is None
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(app):
+    response = app.get("/audit")
+    assert response.status_int == 303
+    assert "/login?next=%2Faudit" in response.headers["Location"]
+
+
+def test_member_is_refused(member_app):
+    member_app.get("/audit", status=403)
+
+
+def test_official_reads_the_log(official_app, db, official, member):
+    audit.record(db, official, "commons.validate", "commons", 42, reason="Checked on site")
+    audit.record(db, None, "system.purge", "login_failures", "all")
+    db.commit()
+    page = official_app.get("/audit")
+    assert page.status_int == 200
+    assert page.html.select_one("h1").text == "Audit log"
+    rows = page.html.select("table tbody tr")
+    assert len(rows) == 2
+    newest, oldest = rows
+    assert "system.purge" in newest.text
+    assert "commons.validate" in oldest.text
+    assert official.display_name in oldest.text
+    assert "commons 42" in oldest.text
+    assert "Checked on site" in oldest.text
+    assert oldest.select_one("time")["datetime"].startswith(str(dt.date.today().year))
+    headers = [th.text for th in page.html.select("thead th[scope=col]")]
+    assert headers == ["When", "Who", "Action", "Object", "Details"]
+
+
+def test_official_reads_the_log_in_french(official_app, db, official):
+    audit.record(db, official, "commons.validate", "commons", 1)
+    db.commit()
+    page = official_app.get("/audit?_LOCALE_=fr")
+    assert '<html lang="fr">' in page.text
+    assert "Journal d’audit" in page.text
+
+
+def test_empty_log(official_app):
+    page = official_app.get("/audit")
+    assert "Nothing has been recorded yet." in page.text
+    assert page.html.select("table") == []
+
+
+def test_user_text_in_details_is_escaped(official_app, db, official):
+    audit.record(db, official, "x.y", "x", 1, reason="<script>alert(1)</script>")
+    db.commit()
+    page = official_app.get("/audit")
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;" in page.text
+
+
+def test_paging(official_app, db, official):
+    for n in range(PAGE_SIZE + 3):
+        audit.record(db, official, f"step.{n}", "thing", n)
+    db.commit()
+    first = official_app.get("/audit")
+    assert len(first.html.select("table tbody tr")) == PAGE_SIZE
+    assert first.html.select("a[rel=prev]") == []
+    second = official_app.get(first.html.select_one("a[rel=next]")["href"])
+    rows = second.html.select("table tbody tr")
+    assert [r.select_one("code").text for r in rows] == ["step.2", "step.1", "step.0"]
+    assert second.html.select("a[rel=next]") == []
+    assert second.html.select_one("a[rel=prev]")["href"].endswith("/audit?page=1")
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99", "1.5", "9999999"])
+def test_bad_or_empty_pages_are_404(official_app, page):
+    official_app.get("/audit", {"page": page}, status=404)
+
+
+def test_only_get(official_app):
+    official_app.post("/audit", status=[400, 404])
+
+
+def test_the_profile_links_officials_to_the_log(official_app):
+    page = official_app.get("/profile")
+    assert page.html.select_one("a[href='http://localhost/audit']") is not None
+
+
+def test_the_profile_does_not_link_members_to_the_log(member_app):
+    page = member_app.get("/profile")
+    assert page.html.select_one("a[href='http://localhost/audit']") is None
+
+
+def test_the_page_is_logged_for_nobody(official_app, db):
+    """Reading the log is not itself an action worth logging."""
+    official_app.get("/audit")
+    assert db.scalars(select(AuditEntry)).all() == []

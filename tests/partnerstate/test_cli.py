@@ -1,0 +1,260 @@
+"""The ``partnerstate`` command line: init, user add, token create, exit codes, one-line errors.
+
+Every test works on its own fresh SQLite file (never the shared test database), so
+commands commit for real, as they do for a city's administrator.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import webtest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from partnerstate import demo, main
+from partnerstate.cli import main as cli
+from partnerstate.database import make_engine, make_session_factory
+from partnerstate.models import User
+from partnerstate.services import accounts
+from tests.conftest import TEST_SECRET
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def runner(monkeypatch) -> CliRunner:
+    # The developer's own database must never be touched by these tests.
+    monkeypatch.delenv("PARTNERSTATE_DATABASE_URL", raising=False)
+    return CliRunner()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.sqlite'}"
+
+
+@pytest.fixture
+def initialized(runner, db_url) -> str:
+    result = runner.invoke(cli, ["init", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    return db_url
+
+
+def run(runner, *args, input=None):
+    return runner.invoke(cli, [str(a) for a in args], input=input)
+
+
+def _count_users(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            return session.scalar(select(func.count()).select_from(User))
+    finally:
+        engine.dispose()
+
+
+def _one_line_error(result, status: int) -> str:
+    assert result.exit_code == status, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    return lines[0]
+
+
+# --- init ---------------------------------------------------------------------------------
+
+
+def test_init_twice_is_harmless(runner, db_url):
+    first = run(runner, "init", "--db", db_url)
+    second = run(runner, "init", "--db", db_url)
+    assert first.exit_code == second.exit_code == 0
+    assert "Database ready at the latest schema" in second.stdout
+    assert _count_users(db_url) == 0
+
+
+def test_init_demo_prints_the_accounts_and_is_idempotent(runner, db_url):
+    first = run(runner, "init", "--demo", "--db", db_url)
+    assert first.exit_code == 0, first.output
+    for account in demo.ACCOUNTS:
+        assert account.email in first.stdout
+        assert account.password in first.stdout
+    users = _count_users(db_url)
+    assert users >= len(demo.ACCOUNTS)
+    second = run(runner, "init", "--demo", "--db", db_url)
+    assert second.exit_code == 0, second.output
+    assert _count_users(db_url) == users
+    assert second.stdout.count("@demo.partnerstate.org") == len(demo.ACCOUNTS)
+
+
+def test_demo_accounts_can_log_in(runner, db_url):
+    run(runner, "init", "--demo", "--db", db_url)
+    engine = make_engine(db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            for account in demo.ACCOUNTS:
+                user = accounts.authenticate(session, account.email, account.password)
+                assert user is not None and user.role == account.role
+    finally:
+        engine.dispose()
+
+
+def test_environment_variable_selects_the_database(runner, db_url):
+    result = runner.invoke(cli, ["init"], env={"PARTNERSTATE_DATABASE_URL": db_url})
+    assert result.exit_code == 0, result.output
+    assert Path(db_url.removeprefix("sqlite:///")).exists()
+
+
+def test_db_option_beats_the_environment_variable(runner, tmp_path, db_url):
+    other = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    result = runner.invoke(cli, ["init", "--db", db_url], env={"PARTNERSTATE_DATABASE_URL": other})
+    assert result.exit_code == 0
+    assert Path(db_url.removeprefix("sqlite:///")).exists()
+    assert not (tmp_path / "other.sqlite").exists()
+
+
+def test_default_database_is_a_file_in_the_current_directory(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "init")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "partnerstate.sqlite").exists()
+
+
+# --- user add ---------------------------------------------------------------------------------
+
+
+def test_user_add_then_exists(runner, initialized):
+    created = run(runner, "user", "add", "ada@example.org", "--name", "Ada", "--db", initialized)
+    assert created.exit_code == 0, created.output
+    assert "ada@example.org" in created.stdout
+    again = run(runner, "user", "add", "ADA@example.org", "--name", "Ada", "--db", initialized)
+    line = _one_line_error(again, 1)
+    assert "already exists" in line
+    assert _count_users(initialized) == 1
+
+
+def test_user_add_official_with_password_from_stdin(runner, initialized):
+    result = run(
+        runner,
+        "user", "add", "olga@example.org", "--name", "Olga", "--role", "official",
+        "--password-stdin", "--db", initialized,
+        input=PASSWORD + "\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    engine = make_engine(initialized)
+    try:
+        with make_session_factory(engine)() as session:
+            user = accounts.authenticate(session, "olga@example.org", PASSWORD)
+            assert user is not None and user.role == "official"
+    finally:
+        engine.dispose()
+
+
+def test_user_add_short_password_is_refused(runner, initialized):
+    result = run(
+        runner,
+        "user", "add", "short@example.org", "--name", "S", "--password-stdin", "--db", initialized,
+        input="too short\n",
+    )  # fmt: skip
+    assert "12" in _one_line_error(result, 2)
+    assert _count_users(initialized) == 0
+
+
+def test_user_add_bad_email_or_role(runner, initialized):
+    _one_line_error(
+        run(runner, "user", "add", "not-an-email", "--name", "X", "--db", initialized), 2
+    )
+    result = run(
+        runner, "user", "add", "x@example.org", "--name", "X", "--role", "king", "--db", initialized
+    )
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert _count_users(initialized) == 0
+
+
+def test_user_add_before_init_says_to_run_init(runner, db_url):
+    result = run(runner, "user", "add", "x@example.org", "--name", "X", "--db", db_url)
+    assert "partnerstate init" in _one_line_error(result, 2)
+
+
+# --- token create ----------------------------------------------------------------------------
+
+
+def test_token_create_prints_a_token_that_works(runner, initialized):
+    run(runner, "user", "add", "ada@example.org", "--name", "Ada", "--db", initialized)
+    result = run(runner, "token", "create", "ada@example.org", "--db", initialized)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    token = lines[0]
+    assert token == token.strip() and " " not in token
+    app = main({}, **{"partnerstate.database_url": initialized, "partnerstate.secret": TEST_SECRET})
+    try:
+        me = webtest.TestApp(app).get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.json["email"] == "ada@example.org"
+    finally:
+        app.registry["db_engine"].dispose()
+
+
+def test_token_create_for_unknown_user(runner, initialized):
+    result = run(runner, "token", "create", "nobody@example.org", "--db", initialized)
+    assert "nobody@example.org" in _one_line_error(result, 1)
+    assert result.stdout == ""
+
+
+# --- bad databases ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "nonsense://x",
+        "not a url at all",
+        "sqlite:////nonexistent-directory/sub/x.sqlite",
+        "postgresql://postgres@127.0.0.1:1/nothing",
+    ],
+)
+@pytest.mark.parametrize("command", [["init"], ["user", "add", "a@example.org", "--name", "A"]])
+def test_bad_database_url_is_one_line_exit_2(runner, url, command):
+    result = run(runner, *command, "--db", url)
+    line = _one_line_error(result, 2)
+    assert "cannot open the database" in line
+
+
+# --- the real console script ------------------------------------------------------------------
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "partnerstate"
+    assert script.exists(), f"no console script at {script}"
+    env = {k: v for k, v in os.environ.items() if k != "PARTNERSTATE_DATABASE_URL"}
+    result = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    for command in ("init", "serve", "user", "token", "tally"):
+        assert command in result.stdout
+
+
+def test_subcommand_help(runner):
+    for args in (
+        ["init", "--help"],
+        ["serve", "--help"],
+        ["user", "add", "--help"],
+        ["token", "create", "--help"],
+    ):
+        result = run(runner, *args)
+        assert result.exit_code == 0, result.output
+        assert "--db" in result.stdout
+
+
+def test_unknown_subcommand_is_exit_2(runner):
+    result = run(runner, "frobnicate")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output

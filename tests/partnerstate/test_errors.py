@@ -1,0 +1,193 @@
+"""Error pages and JSON errors: localized, no traceback, never a 500 for bad input."""
+
+from __future__ import annotations
+
+import pytest
+import webtest
+from sqlalchemy import func, select
+
+from partnerstate import make_configurator
+from partnerstate.models import User
+from partnerstate.services import accounts
+from partnerstate.settings import load_settings
+from tests.conftest import app_settings
+
+# --- 403 ------------------------------------------------------------------------------------
+
+
+def test_anonymous_visitor_of_a_protected_page_is_sent_to_log_in(app):
+    response = app.get("/audit")
+    assert response.status_int == 303
+    assert response.headers["Location"] == "http://localhost/login?next=%2Faudit"
+
+
+def test_member_gets_a_403_page(member_app):
+    page = member_app.get("/audit", status=403)
+    assert "<h1>Not allowed</h1>" in page.text
+    assert "Your account does not have permission to do this." in page.text
+
+
+def test_member_gets_a_french_403_page(member_app):
+    page = member_app.get("/audit?_LOCALE_=fr", status=403)
+    assert '<html lang="fr">' in page.text
+    assert "<h1>Accès refusé</h1>" in page.text
+    assert "Votre compte n’a pas la permission de faire cela." in page.text
+
+
+def test_api_403_and_401_are_json(app, db, member):
+    from tests.conftest import bearer
+
+    # Creating an assembly is for officials: a member's token is known but not allowed.
+    response = app.post_json(
+        "/api/v1/assemblies",
+        {"name": "A", "city": "B", "default_locale": "en"},
+        headers=bearer(db, member),
+        status=403,
+    )
+    assert response.json["error"]["code"] == "forbidden"
+    response = app.post_json(
+        "/api/v1/assemblies", {"name": "A", "city": "B", "default_locale": "en"}, status=401
+    )
+    assert response.json["error"]["code"] == "unauthenticated"
+
+
+# --- 404 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/login/extra", "/profile/tokens/abc/revoke"])
+def test_404_page(app, path):
+    page = app.get(path, status=404)
+    assert page.content_type == "text/html"
+    assert "<h1>Page not found</h1>" in page.text
+    assert 'href="http://localhost/"' in page.text  # a way back home
+
+
+def test_404_json_under_api(app):
+    response = app.get("/api/v1/nowhere", status=404)
+    assert response.content_type == "application/json"
+    assert response.json == {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
+
+
+def test_a_page_route_with_the_wrong_method_is_a_404_page(app):
+    page = app.post("/healthz", status=404)
+    assert "<h1>Page not found</h1>" in page.text
+
+
+def test_revoking_someone_elses_or_an_unknown_token_changes_nothing(member_app):
+    from tests.conftest import csrf_token
+
+    response = member_app.post(
+        "/profile/tokens/999999/revoke", {"csrf_token": csrf_token(member_app, "/profile")}
+    )
+    assert response.status_int == 302
+    assert "revoked" not in response.follow().text
+
+
+# --- 400 ------------------------------------------------------------------------------------
+
+
+def test_csrf_failure_page_is_localized_and_plain(app):
+    page = app.post("/login", {"email": "a@example.org", "password": "x"}, status=400)
+    assert "<h1>The form has expired</h1>" in page.text
+    assert "check_csrf_token" not in page.text
+    french = app.post("/login?_LOCALE_=fr", {"email": "a@example.org"}, status=400)
+    assert "<h1>Le formulaire a expiré</h1>" in french.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/?q=%ff", "/login?next=%ff", "/%ff", "/?_LOCALE_=%C3%28", "/commons?q=%ff"]
+)
+def test_addresses_that_are_not_utf8_are_400_not_500(app, path):
+    response = app.get(path, status=400)
+    assert "not valid UTF-8" in response.text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/commons?q=%ff", "/api/v1/%ff"])
+def test_api_addresses_that_are_not_utf8_are_400_json(app, path):
+    response = app.get(path, status=400)
+    assert response.json["error"]["code"] == "malformed"
+
+
+def test_a_json_body_that_is_not_utf8_is_400(app):
+    response = app.post(
+        "/api/v1/tokens", b'{"email": "\xff"}', content_type="application/json", status=400
+    )
+    assert response.json["error"]["code"] == "malformed"
+
+
+def test_utf8_addresses_work(app):
+    assert app.get("/?q=%C3%A9t%C3%A9").status_int == 200
+
+
+# --- 500 ------------------------------------------------------------------------------------
+
+
+class Boom(RuntimeError):
+    pass
+
+
+def _explode(request):
+    # Write something first: the error must roll it back.
+    accounts.create_user(request.db, "half@example.org", "Half Made", "a long password!")
+    request.db.flush()
+    raise Boom("secret internals: /etc/partnerstate, password=hunter2")
+
+
+@pytest.fixture(scope="module")
+def exploding_wsgi_app(database_url, engine):
+    """The real app plus two routes whose views raise, one page and one API."""
+    settings = load_settings(app_settings(database_url), environ={})
+    config = make_configurator(settings)
+    config.add_route("test.boom", "/test-boom")
+    config.add_view(_explode, route_name="test.boom", require_csrf=False)
+    config.add_route("test.api_boom", "/api/v1/test-boom")
+    config.add_view(_explode, route_name="test.api_boom", require_csrf=False, renderer="json")
+    wsgi = config.make_wsgi_app()
+    yield wsgi
+    wsgi.registry["db_engine"].dispose()
+
+
+@pytest.fixture
+def exploding_app(exploding_wsgi_app, session_factory):
+    registry = exploding_wsgi_app.registry
+    original = registry["db_session_factory"]
+    registry["db_session_factory"] = session_factory
+    yield webtest.TestApp(exploding_wsgi_app, extra_environ={"HTTP_HOST": "localhost"})
+    registry["db_session_factory"] = original
+
+
+def test_500_page_is_localized_and_has_no_traceback(exploding_app, db, caplog):
+    page = exploding_app.get("/test-boom", status=500)
+    assert "<h1>Something went wrong</h1>" in page.text
+    assert "Nothing you entered was saved" in page.text
+    for leak in ("Traceback", "Boom", "hunter2", "/etc/partnerstate", "secret internals"):
+        assert leak not in page.text
+    # The details go to the log, for the operators.
+    assert any("unhandled error on /test-boom" in r.getMessage() for r in caplog.records)
+    assert db.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_500_page_in_french(exploding_app):
+    page = exploding_app.get("/test-boom?_LOCALE_=fr", status=500)
+    assert '<html lang="fr">' in page.text
+    assert "<h1>Une erreur est survenue</h1>" in page.text
+    assert "Rien de ce que vous avez saisi" in page.text
+    assert "Traceback" not in page.text
+
+
+def test_500_json_under_api(exploding_app, db):
+    response = exploding_app.post_json("/api/v1/test-boom", {}, status=500)
+    assert response.json == {
+        "error": {
+            "code": "server_error",
+            "message": "Internal error. Nothing was saved.",
+            "fields": {},
+        }
+    }
+    assert "hunter2" not in response.text
+    assert db.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_500_responses_keep_the_security_headers(exploding_app):
+    page = exploding_app.get("/test-boom", status=500)
+    assert "frame-ancestors" in page.headers["Content-Security-Policy"]

@@ -1,0 +1,269 @@
+"""Languages: negotiation order, the switcher, Babel formatting, French pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from partnerstate import i18n
+from partnerstate.settings import AppSettings
+from tests import factories
+from tests.conftest import csrf_token, log_in
+
+
+def lang(page) -> str:
+    match = re.search(r'<html lang="([^"]+)"', page.text)
+    assert match, "no <html lang>"
+    return match.group(1)
+
+
+# --- negotiation: ?_LOCALE_= > cookie > profile > Accept-Language > default ----------
+
+
+def test_default_is_english(app):
+    assert lang(app.get("/")) == "en"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("fr-CA,fr;q=0.9", "fr"),
+        ("fr", "fr"),
+        ("de", "en"),
+        ("de-DE,de;q=0.9,fr;q=0.5", "fr"),
+        ("en-GB,en;q=0.9,fr;q=0.8", "en"),
+        ("*", "en"),
+        ("", "en"),
+        ("not a header ;;; q=x", "en"),
+    ],
+)
+def test_accept_language(app, header, expected):
+    assert lang(app.get("/", headers={"Accept-Language": header})) == expected
+
+
+def test_parameter_beats_cookie_and_accept_language(app):
+    app.set_cookie("_LOCALE_", "en")
+    page = app.get("/?_LOCALE_=fr", headers={"Accept-Language": "en"})
+    assert lang(page) == "fr"
+    assert "Prendre soin des communs, avec votre ville" in page.text
+
+
+def test_cookie_beats_accept_language(app):
+    app.set_cookie("_LOCALE_", "fr")
+    assert lang(app.get("/", headers={"Accept-Language": "en"})) == "fr"
+
+
+def test_cookie_beats_profile(app, db):
+    user = factories.make_user(db, locale="fr")
+    log_in(app, user.email)
+    app.set_cookie("_LOCALE_", "en")
+    assert lang(app.get("/")) == "en"
+
+
+def test_profile_beats_accept_language(app, db):
+    user = factories.make_user(db, locale="fr")
+    log_in(app, user.email)
+    assert "_LOCALE_" not in app.cookies
+    page = app.get("/", headers={"Accept-Language": "en"})
+    assert lang(page) == "fr"
+
+
+def test_profile_without_language_falls_back_to_accept_language(app, db):
+    user = factories.make_user(db, locale=None)
+    log_in(app, user.email)
+    assert lang(app.get("/", headers={"Accept-Language": "fr"})) == "fr"
+
+
+@pytest.mark.parametrize("value", ["xx", "", "fr_FR", "../fr", "FR"])
+def test_unknown_locale_parameter_is_ignored(app, value):
+    assert lang(app.get("/", {"_LOCALE_": value}, headers={"Accept-Language": "fr"})) == "fr"
+
+
+def test_unknown_locale_cookie_is_ignored(app):
+    app.set_cookie("_LOCALE_", "klingon")
+    assert lang(app.get("/")) == "en"
+
+
+def test_default_locale_setting_is_the_last_resort():
+    request = SimpleNamespace(
+        params={},
+        cookies={},
+        path="/",
+        user=None,
+        accept_language=SimpleNamespace(lookup=lambda offers, default: default),
+        registry={"partnerstate.settings": AppSettings(default_locale="fr")},
+    )
+    assert i18n.negotiate_locale(request) == "fr"
+
+
+# --- the switcher -------------------------------------------------------------------------
+
+
+def test_every_page_has_the_switcher_back_to_itself(app):
+    page = app.get("/login")
+    links = {a["hreflang"]: a["href"] for a in page.html.select("nav.language-nav a")}
+    assert set(links) == set(i18n.LOCALES)
+    assert links["fr"] == "http://localhost/language/fr?next=%2Flogin"
+    french = page.html.select_one("nav.language-nav a[hreflang=fr]")
+    assert french["lang"] == "fr" and french.text == "Français"
+
+
+def test_the_switcher_sets_the_cookie_and_goes_back(app):
+    response = app.get("/language/fr", {"next": "/login"})
+    assert response.status_int == 303
+    assert response.headers["Location"] == "http://localhost/login"
+    assert app.cookies["_LOCALE_"] == "fr"
+    page = response.follow()
+    assert lang(page) == "fr"
+    assert "Se connecter" in page.text
+    current = page.html.select_one("nav.language-nav a[aria-current]")
+    assert current["hreflang"] == "fr"
+
+
+def test_the_switcher_keeps_the_query_string(app):
+    page = app.get("/login?next=/profile")
+    href = page.html.select_one("nav.language-nav a[hreflang=fr]")["href"]
+    response = app.get(href)
+    assert response.headers["Location"] == "http://localhost/login?next=/profile"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "http:evil.example",
+        "evil.example",
+        "javascript:alert(1)",
+        "",
+    ],
+)
+def test_the_switcher_only_redirects_to_local_paths(app, target):
+    response = app.get("/language/fr", {"next": target})
+    assert response.headers["Location"] == "http://localhost/"
+
+
+def test_the_switcher_refuses_backslash_tricks(app):
+    response = app.get("/language/fr", {"next": "/\\evil.example"})
+    location = response.headers["Location"]
+    assert location.startswith("http://localhost/")
+    assert "evil.example" not in location.split("/")[2]
+
+
+def test_the_switcher_without_next_goes_home(app):
+    assert app.get("/language/en").headers["Location"] == "http://localhost/"
+
+
+@pytest.mark.parametrize("locale", ["de", "xx", "FR", "fr-CA"])
+def test_unknown_locale_in_the_switcher_is_404(app, locale):
+    page = app.get(f"/language/{locale}", status=404)
+    assert "_LOCALE_" not in app.cookies
+    assert "<h1>" in page.text
+
+
+def test_the_switcher_remembers_a_logged_in_users_choice(member_app, db, member):
+    member_app.get("/language/fr", {"next": "/"})
+    db.expire_all()
+    assert db.get(type(member), member.id).locale == "fr"
+
+
+def test_the_switcher_is_a_link_not_a_form(app):
+    """It changes no data for anonymous visitors, so a plain GET link is fine (no JS)."""
+    page = app.get("/")
+    assert page.html.select("nav.language-nav form") == []
+
+
+# --- Babel formatting ------------------------------------------------------------------------
+
+
+def _request(locale: str, timezone: str = "Europe/Paris") -> SimpleNamespace:
+    return SimpleNamespace(
+        locale_name=locale, registry={"partnerstate.settings": AppSettings(timezone=timezone)}
+    )
+
+
+WHEN = dt.datetime(2026, 3, 5, 14, 30, tzinfo=dt.UTC)
+
+
+def test_datetime_in_english_and_french_in_the_city_time_zone():
+    english = i18n.format_datetime(_request("en"), WHEN)
+    french = i18n.format_datetime(_request("fr"), WHEN)
+    assert "Mar 5, 2026" in english and "3:30" in english and "PM" in english
+    assert french.startswith("5 mars 2026") and "15:30" in french
+
+
+def test_datetime_follows_the_timezone_setting():
+    assert "09:30" in i18n.format_datetime(_request("fr", "America/Montreal"), WHEN)
+
+
+def test_date_formats():
+    assert i18n.format_date(_request("en"), WHEN) == "March 5, 2026"
+    assert i18n.format_date(_request("fr"), WHEN) == "5 mars 2026"
+    assert i18n.format_date(_request("fr"), WHEN.date(), "short") == "05/03/2026"
+    # Late in the evening UTC is already tomorrow in Paris.
+    late = dt.datetime(2026, 3, 5, 23, 30, tzinfo=dt.UTC)
+    assert i18n.format_date(_request("fr"), late) == "6 mars 2026"
+
+
+def test_number_and_percent_formats():
+    assert i18n.format_number(_request("en"), 1234567.5) == "1,234,567.5"
+    french = i18n.format_number(_request("fr"), 1234567.5)
+    assert french.replace("\u202f", " ").replace("\xa0", " ") == "1 234 567,5"
+    assert i18n.format_percent(_request("en"), 0.256) == "26%"
+    assert i18n.format_percent(_request("fr"), 0.256).replace("\xa0", " ") == "26 %"
+
+
+def test_empty_values_format_as_nothing():
+    request = _request("fr")
+    assert i18n.format_datetime(request, None) == ""
+    assert i18n.format_date(request, None) == ""
+    assert i18n.format_number(request, None) == ""
+    assert i18n.format_percent(request, None) == ""
+
+
+def test_language_names():
+    assert i18n.language_name("fr", "en") == "French"
+    assert i18n.language_name("en", "fr") == "anglais"
+
+
+def test_dates_on_a_page_follow_the_page_language(member_app, db, member):
+    factories.make_token(db, member)
+    english = member_app.get("/profile").html.select_one("table tbody td:nth-of-type(3)").text
+    french = (
+        member_app.get("/profile?_LOCALE_=fr").html.select_one("table tbody td:nth-of-type(3)").text
+    )
+    assert re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", english)
+    assert re.search(
+        r"\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}",
+        french,
+    ), french
+
+
+# --- French pages ------------------------------------------------------------------------
+
+
+def test_french_404_page(app):
+    page = app.get("/nowhere?_LOCALE_=fr", status=404)
+    assert lang(page) == "fr"
+    assert "Page introuvable" in page.text
+    assert "Il n’y a rien à cette adresse." in page.text
+
+
+def test_french_404_from_accept_language(app):
+    page = app.get("/nowhere", headers={"Accept-Language": "fr-FR"}, status=404)
+    assert "Page introuvable" in page.text
+
+
+def test_french_json_errors(app):
+    response = app.get("/api/v1/nowhere", headers={"Accept-Language": "fr"}, status=404)
+    assert response.json["error"]["message"] == "Introuvable."
+
+
+def test_french_form_errors_on_the_login_page(app):
+    app.set_cookie("_LOCALE_", "fr")
+    token = csrf_token(app)
+    page = app.post("/login", {"email": "", "password": "", "csrf_token": token})
+    assert "Ce champ est obligatoire." in page.text

@@ -1,0 +1,91 @@
+"""Settings: ini values, overridden by the environment, typed, with defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnerstate.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+
+
+def test_defaults_without_ini_or_environment():
+    settings = load_settings({}, environ={})
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.environment == "development"
+    assert settings.default_locale == "en"
+    assert settings.throttle_account_failures == 5
+    assert settings.throttle_address_failures >= 100
+    assert settings.throttle_window_seconds == 900
+    assert not settings.production
+
+
+def test_development_generates_a_secret_per_process():
+    first = load_settings({}, environ={})
+    second = load_settings({}, environ={})
+    assert len(first.secret) >= 32
+    assert first.secret != second.secret
+
+
+def test_ini_values_are_read_and_typed():
+    settings = load_settings(
+        {
+            "partnerstate.database_url": "sqlite:///from-ini.sqlite",
+            "partnerstate.secret": "ini-secret",
+            "partnerstate.validate_api_responses": "true",
+            "partnerstate.throttle_account_failures": "7",
+        },
+        environ={},
+    )
+    assert settings.database_url == "sqlite:///from-ini.sqlite"
+    assert settings.secret == "ini-secret"
+    assert settings.validate_api_responses is True
+    assert settings.throttle_account_failures == 7
+
+
+def test_environment_overrides_ini():
+    settings = load_settings(
+        {
+            "partnerstate.database_url": "sqlite:///from-ini.sqlite",
+            "partnerstate.secret": "ini-secret",
+            "partnerstate.environment": "development",
+            "partnerstate.throttle_window_seconds": "60",
+        },
+        environ={
+            "PARTNERSTATE_DATABASE_URL": "postgresql://db.example/city",
+            "PARTNERSTATE_SECRET": "env-secret",
+            "PARTNERSTATE_ENV": "production",
+            "PARTNERSTATE_THROTTLE_WINDOW_SECONDS": "120",
+            "PARTNERSTATE_DEFAULT_LOCALE": "fr",
+        },
+    )
+    assert settings.database_url == "postgresql://db.example/city"
+    assert settings.secret == "env-secret"
+    assert settings.production
+    assert settings.throttle_window_seconds == 120
+    assert settings.default_locale == "fr"
+
+
+def test_an_empty_environment_variable_does_not_hide_the_ini_value():
+    settings = load_settings(
+        {"partnerstate.site_name": "Ville"}, environ={"PARTNERSTATE_SITE_NAME": ""}
+    )
+    assert settings.site_name == "Ville"
+
+
+def test_the_process_environment_is_read_by_default(monkeypatch):
+    monkeypatch.setenv("PARTNERSTATE_SITE_NAME", "Commune de Test")
+    assert load_settings({"partnerstate.site_name": "ini"}).site_name == "Commune de Test"
+
+
+def test_production_without_a_secret_is_an_error():
+    with pytest.raises(SettingsError, match="PARTNERSTATE_SECRET"):
+        load_settings({}, environ={"PARTNERSTATE_ENV": "production"})
+
+
+def test_unknown_environment_is_an_error():
+    with pytest.raises(SettingsError, match="PARTNERSTATE_ENV"):
+        load_settings({}, environ={"PARTNERSTATE_ENV": "staging"})
+
+
+def test_a_number_that_is_not_a_number_is_an_error():
+    with pytest.raises(SettingsError, match="PARTNERSTATE_THROTTLE_ACCOUNT_FAILURES"):
+        load_settings({}, environ={"PARTNERSTATE_THROTTLE_ACCOUNT_FAILURES": "five"})
