@@ -10,3 +10,5 @@ def includeme(config: Any) -> None:
     config.add_jinja2_search_path("deliberation:templates", name=".jinja2")
     # The debate on partnerships: arguments, alternatives, moderation, notifications.
     config.include("deliberation.debate_routes")
+    # Votes: ballots, secrecy, the close and the results (deliberation/votes).
+    config.include("deliberation.votes")

@@ -21,6 +21,7 @@ SEEDERS = (
     "assemblies.demo:seed",
     "partnerstate.partnerships.demo:seed",
     "deliberation.demo_debate:seed",
+    "deliberation.votes.demo:seed",
 )
 
 

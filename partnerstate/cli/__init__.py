@@ -14,6 +14,7 @@ SUBCOMMANDS = {
     "user": "partnerstate.cli.users:user",
     "token": "partnerstate.cli.tokens:token",
     "tally": "partnerstate.cli.tally:tally",
+    "ballots": "partnerstate.cli.ballots:ballots",
     "shell": "partnerstate.cli.shell:shell",
     "census": "partnerstate.cli.census:census",
 }

@@ -1,0 +1,292 @@
+"""Throughput and latency of casting ballots, against a bare Pyramid JSON endpoint.
+
+    python benchmarks/cast_ballot.py --db sqlite:////tmp/bench_cast.sqlite
+    python benchmarks/cast_ballot.py --db postgresql://postgres@127.0.0.1:5432/ps_bench_cast
+
+Prepares an open election with ``--voters`` electors (each with an API token), then
+runs two waitress servers on loopback, one at a time, with the same number of threads
+as ``partnerstate serve`` (8):
+
+* the application, and ``POST /api/v1/votes/{id}/ballots`` with a bearer token and a
+  ranking (first ballots and replacements: voters are taken in turn, round and round);
+* a bare Pyramid application whose ``POST /ballots`` parses the same JSON body and
+  answers 201 with a JSON receipt, and nothing else.
+
+A client of ``--clients`` (20) concurrent keep-alive connections (asyncio, in this
+process) sends ``--requests`` requests to each after a warm-up, and reports the
+throughput and the latency percentiles. The database is emptied first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+THREADS = 8
+SECRET = "benchmark-secret-" + "x" * 40
+
+
+# --- the servers (run as subprocesses of this script) ---------------------------------------
+
+
+def serve_app(database_url: str, port: int) -> None:
+    import waitress
+
+    from partnerstate import main
+
+    app = main(
+        {},
+        **{
+            "partnerstate.database_url": database_url,
+            "partnerstate.secret": SECRET,
+            "partnerstate.environment": "production",
+        },
+    )
+    waitress.serve(app, host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
+
+
+def serve_bare(port: int) -> None:
+    import waitress
+    from pyramid.config import Configurator
+
+    def cast(request: Any) -> dict[str, Any]:
+        body = request.json_body
+        request.response.status = 201
+        return {"receipt": "AAAA-BBBB-CCCC-DDDD", "ranked": len(body["ranking"])}
+
+    with Configurator() as config:
+        config.add_route("ballots", "/ballots")
+        config.add_view(cast, route_name="ballots", request_method="POST", renderer="json")
+        app = config.make_wsgi_app()
+    waitress.serve(app, host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
+
+
+# --- preparing the vote ------------------------------------------------------------------------
+
+
+def prepare(database_url: str, voters: int, options: int) -> tuple[int, list[str], list[int]]:
+    """An open election with ``voters`` electors; their tokens and the option ids."""
+    from sqlalchemy import insert, text
+
+    from assemblies import services as assemblies
+    from assemblies.models import Membership
+    from deliberation.votes import services
+    from partnerstate import migrate
+    from partnerstate.database import load_all_models, make_engine, make_session_factory
+    from partnerstate.models import User
+    from partnerstate.services import accounts
+
+    load_all_models()
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{engine.url.database}{suffix}").unlink(missing_ok=True)
+        engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    with make_session_factory(engine)() as db:
+        # Accounts without passwords (hashing thousands with argon2 would take minutes).
+        official = User(email="official@bench.example", display_name="Official", role="official")
+        db.add(official)
+        db.flush()
+        db.execute(
+            insert(User),
+            [
+                {"email": f"voter{n}@bench.example", "display_name": f"Voter {n}", "role": "member"}
+                for n in range(voters)
+            ],
+        )
+        ids = list(db.scalars(text("SELECT id FROM users WHERE email LIKE 'voter%' ORDER BY id")))
+        assembly = assemblies.create_assembly(db, "Benchmark assembly", "Benchville")
+        db.execute(
+            insert(Membership),
+            [{"assembly_id": assembly.id, "user_id": uid, "role": "member"} for uid in ids],
+        )
+        vote = services.open_election(
+            db, assembly, official, "Benchmark election", "stv", 1,
+            [f"Candidate {n + 1}" for n in range(options)],
+        )  # fmt: skip
+        tokens = [accounts.create_token(db, db.get(User, uid), label="bench") for uid in ids]
+        db.commit()
+        result = vote.id, tokens, [option.id for option in vote.options]
+    engine.dispose()
+    return result
+
+
+# --- the client ----------------------------------------------------------------------------------
+
+
+async def _connection(
+    port: int, requests: list[bytes], latencies: list[float], statuses: list[int]
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for request in requests:
+        started = time.perf_counter()
+        writer.write(request)
+        await writer.drain()
+        status_line = await reader.readline()
+        length = 0
+        while True:
+            line = await reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value.strip())
+        if length:
+            await reader.readexactly(length)
+        latencies.append(time.perf_counter() - started)
+        statuses.append(int(status_line.split()[1]))
+    writer.close()
+
+
+def run_load(
+    port: int, requests: list[bytes], clients: int
+) -> tuple[float, list[float], list[int]]:
+    """Send the requests over ``clients`` connections; wall time, latencies, statuses."""
+    shares = [requests[i::clients] for i in range(clients)]
+    latencies: list[float] = []
+    statuses: list[int] = []
+
+    async def everything() -> None:
+        await asyncio.gather(*(_connection(port, s, latencies, statuses) for s in shares))
+
+    started = time.perf_counter()
+    asyncio.run(everything())
+    return time.perf_counter() - started, latencies, statuses
+
+
+def http_post(path: str, body: dict[str, Any], token: str | None = None) -> bytes:
+    data = json.dumps(body).encode()
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"{auth}Content-Length: {len(data)}\r\n\r\n"
+    ).encode() + data
+
+
+def rankings(option_ids: list[int], count: int, seed: int) -> list[list[int]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        shuffled = rng.sample(option_ids, len(option_ids))
+        out.append(shuffled[: rng.choice((1, 2, 2, 3, 3, 4, 5, len(option_ids)))])
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(args: list[str], port: int) -> subprocess.Popen[bytes]:
+    # Runs this very script again (serve-app or serve-bare): no outside input.
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, __file__, *args, "--port", str(port)],
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        },
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+def report(name: str, wall: float, latencies: list[float], statuses: list[int]) -> float:
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+    throughput = len(latencies) / wall
+    counts = {s: statuses.count(s) for s in sorted(set(statuses))}
+    print(
+        f"{name:<34} {throughput:8.0f} req/s   p50 {pct(0.50):6.1f} ms   p95 {pct(0.95):6.1f} ms"
+        f"   p99 {pct(0.99):6.1f} ms   mean {statistics.mean(latencies) * 1000:6.1f} ms"
+        f"   statuses {counts}"
+    )
+    return throughput
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    app_server = sub.add_parser("serve-app")
+    app_server.add_argument("--db", required=True)
+    app_server.add_argument("--port", type=int, required=True)
+    bare_server = sub.add_parser("serve-bare")
+    bare_server.add_argument("--port", type=int, required=True)
+    parser.add_argument("--db", default="sqlite:////tmp/bench_cast.sqlite")
+    parser.add_argument("--voters", type=int, default=2000)
+    parser.add_argument("--options", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=6000)
+    parser.add_argument("--warmup", type=int, default=400)
+    args = parser.parse_args()
+    if args.command == "serve-app":
+        serve_app(args.db, args.port)
+        return
+    if args.command == "serve-bare":
+        serve_bare(args.port)
+        return
+
+    vote_id, tokens, option_ids = prepare(args.db, args.voters, args.options)
+    total = args.warmup + args.requests
+    ranked = rankings(option_ids, total, 7)
+    voter = itertools.cycle(range(len(tokens)))
+    app_requests = [
+        http_post(f"/api/v1/votes/{vote_id}/ballots", {"ranking": r}, tokens[next(voter)])
+        for r in ranked
+    ]
+    bare_requests = [http_post("/ballots", {"ranking": r}, tokens[0]) for r in ranked]
+    print(
+        f"{args.clients} concurrent clients, {args.requests} requests after {args.warmup} to "
+        f"warm up; waitress with {THREADS} threads; database: {args.db.split(':')[0]}; "
+        f"{args.voters} voters (first ballots, then replacements)"
+    )
+    results = {}
+    for name, server_args, requests in (
+        ("bare Pyramid JSON endpoint", ["serve-bare"], bare_requests),
+        ("POST /api/v1/votes/{id}/ballots", ["serve-app", "--db", args.db], app_requests),
+    ):
+        port = free_port()
+        process = start(server_args, port)
+        try:
+            run_load(port, requests[: args.warmup], args.clients)
+            wall, latencies, statuses = run_load(port, requests[args.warmup :], args.clients)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        results[name] = report(name, wall, latencies, statuses)
+    bare, app = results.values()
+    print(f"cast throughput / bare throughput: {app / bare:.0%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Preferential votes: ballots, secrecy, the close and the published results.
+
+Only ``includeme`` lives here (included by ``deliberation.includeme``), so importing
+the package for its models never pulls in views or services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+VOTE = "deliberation.votes.resources.VoteContext"
+PARTNERSHIP = "deliberation.votes.resources.PartnershipVoteContext"
+ASSEMBLY = "deliberation.votes.resources.AssemblyElectionContext"
+
+
+def includeme(config: Any) -> None:
+    """Routes, views, static files, and the vote section of the partnership page."""
+    # Pages
+    vote = r"/votes/{id:\d+}"
+    config.add_route("votes.show", vote, factory=VOTE)
+    config.add_route("votes.close", vote + "/close", factory=VOTE)
+    config.add_route("votes.receipts", vote + "/receipts", factory=VOTE)
+    config.add_route("votes.receipts_txt", vote + "/receipts.txt", factory=VOTE)
+    config.add_route("votes.new", r"/partnerships/{id:\d+}/vote/new", factory=PARTNERSHIP)
+    config.add_route("elections.new", r"/assemblies/{id:\d+}/elections/new", factory=ASSEMBLY)
+
+    # API. Paths equal openapi.yaml's literally; the contexts turn bad ids into 404s.
+    config.add_route("api.partnership.vote", "/api/v1/partnerships/{id}/vote", factory=PARTNERSHIP)
+    config.add_route(
+        "api.assembly.elections", "/api/v1/assemblies/{id}/elections", factory=ASSEMBLY
+    )
+    config.add_route("api.vote", "/api/v1/votes/{id}", factory=VOTE)
+    config.add_route("api.vote.ballots", "/api/v1/votes/{id}/ballots", factory=VOTE)
+    config.add_route("api.vote.close", "/api/v1/votes/{id}/close", factory=VOTE)
+    config.add_route("api.vote.results", "/api/v1/votes/{id}/results", factory=VOTE)
+    config.add_route("api.vote.blt", "/api/v1/votes/{id}/ballots.blt", factory=VOTE)
+    config.add_route("api.vote.receipts", "/api/v1/votes/{id}/receipts", factory=VOTE)
+    config.add_route("api.vote.receipt", "/api/v1/votes/{id}/receipts/{receipt}", factory=VOTE)
+
+    # Templates live in deliberation/templates/votes/ (on the package's search path).
+    config.add_static_view("static/votes", "deliberation.votes:static", cache_max_age=3600)
+    # The partnership page's "Vote" section, and the assembly page's list of votes.
+    config.add_partnership_panel(
+        "vote", "votes/panel.jinja2", "deliberation.votes.views.vote_panel", order=5
+    )
+    config.add_request_method("deliberation.votes.views.assembly_votes", "assembly_votes")
+    config.scan("deliberation.votes.views")
+    config.scan("deliberation.votes.api")

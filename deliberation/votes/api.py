@@ -1,0 +1,220 @@
+"""The votes' JSON API (paths, codes and fields fixed by CONTRACT.md).
+
+Bodies are validated against openapi.yaml first; the services then check the
+electorate (403), the vote's state (409) and the ranking (422), and their refusals
+become the contract's JSON errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pyramid.response import Response
+
+from deliberation.votes import ballots as ballot_data
+from deliberation.votes import services
+from deliberation.votes.models import CLOSED, Vote, VoteOption
+from partnerstate import permissions as perms
+from partnerstate.api import ApiError, api_config
+from partnerstate.i18n import _
+from partnerstate.localized import pick
+from partnerstate.partnerships.errors import ServiceError
+
+RECEIPTS_PAGE = 1000
+
+
+def api_error(error: ServiceError) -> ApiError:
+    return ApiError(error.status, error.message, code=error.code, fields=error.fields)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def parse_datetime(value: Any, field: str = "closes_at") -> dt.datetime | None:
+    """An ISO 8601 date-time with a time zone, or 422."""
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ApiError(
+            422,
+            _("Some fields are missing or invalid."),
+            fields={field: _("Expected a date and time with a time zone (ISO 8601).")},
+        )
+    return parsed.astimezone(dt.UTC)
+
+
+def option_json(option: VoteOption, locale: str) -> dict[str, Any]:
+    return {
+        "id": option.id,
+        "label": pick(option.label, locale, option.vote.locale),
+        "labels": dict(option.label),
+        "status_quo": option.status_quo,
+        "key": option.key,
+        "alternative_id": option.alternative_id,
+    }
+
+
+def vote_json(request: Any, vote: Vote) -> dict[str, Any]:
+    """A vote as the API shows it; ``you`` tells the caller about their own part."""
+    locale = request.locale_name
+    body: dict[str, Any] = {
+        "id": vote.id,
+        "kind": vote.kind,
+        "status": vote.status,
+        "title": vote.display_title(locale),
+        "titles": dict(vote.title),
+        "method": vote.method,
+        "seats": vote.seats,
+        "assembly_id": vote.assembly_id,
+        "partnership_id": vote.partnership_id,
+        "quorum_percent": vote.quorum_percent,
+        "quorum_needed": services.quorum_needed(vote),
+        "electorate": vote.electorate_size,
+        "opened_at": _iso(vote.opened_at),
+        "closes_at": _iso(vote.closes_at),
+        "closed_at": _iso(vote.closed_at),
+        "accepting_ballots": services.accepting_ballots(vote),
+        "equal_ranks_allowed": vote.method in services.EQUAL_RANKS,
+        "tie_break_seed": vote.tie_break_seed,
+        "tie_break": list(vote.tie_break),
+        "options": [option_json(option, locale) for option in vote.options],
+        "url": request.route_url("votes.show", id=vote.id),
+        "results_url": request.route_url("api.vote.results", id=vote.id),
+        "ballots_blt_url": request.route_url("api.vote.blt", id=vote.id),
+    }
+    if request.user is not None:
+        mine = services.participation(request.db, vote, request.user)
+        body["you"] = {
+            "elector": mine.elector,
+            "voted": mine.voted_at is not None,
+            "voted_at": _iso(mine.voted_at),
+            "receipt": mine.receipt,
+            "ranking": mine.ranking,
+        }
+    return body
+
+
+def _created(request: Any, vote: Vote) -> dict[str, Any]:
+    request.response.status = 201
+    request.response.headers["Location"] = request.route_url("api.vote", id=vote.id)
+    return vote_json(request, vote)
+
+
+@api_config(route_name="api.partnership.vote", request_method="POST", permission=perms.OPEN_VOTE)
+def open_partnership_vote(request: Any) -> dict[str, Any]:
+    body = request.openapi_validated.body or {}
+    closes_at = parse_datetime(body.get("closes_at"))
+    try:
+        vote = services.open_partnership_vote(
+            request.db,
+            request.context.partnership,
+            request.user,
+            method=body.get("method") or "schulze",
+            quorum_percent=body.get("quorum_percent"),
+            closes_at=closes_at,
+        )
+    except ServiceError as error:
+        raise api_error(error) from None
+    return _created(request, vote)
+
+
+@api_config(route_name="api.assembly.elections", request_method="POST", permission=perms.OPEN_VOTE)
+def open_election(request: Any) -> dict[str, Any]:
+    body = request.openapi_validated.body
+    closes_at = parse_datetime(body.get("closes_at"))
+    try:
+        vote = services.open_election(
+            request.db,
+            request.context.assembly,
+            request.user,
+            title=body["title"],
+            method=body["method"],
+            seats=body["seats"],
+            candidates=body["candidates"],
+            quorum_percent=body.get("quorum_percent"),
+            closes_at=closes_at,
+            locale=request.locale_name,
+        )
+    except ServiceError as error:
+        raise api_error(error) from None
+    return _created(request, vote)
+
+
+@api_config(route_name="api.vote", request_method="GET")
+def show_vote(request: Any) -> dict[str, Any]:
+    return vote_json(request, request.context.vote)
+
+
+@api_config(route_name="api.vote.ballots", request_method="POST", permission=perms.CAST_BALLOT)
+def cast_ballot(request: Any) -> dict[str, Any]:
+    ranking = request.openapi_validated.body["ranking"]
+    try:
+        cast = services.cast_ballot(request.db, request.context.vote, request.user, ranking)
+    except ServiceError as error:
+        raise api_error(error) from None
+    request.response.status = 200 if cast.replaced else 201
+    return {"receipt": cast.receipt, "replaced": cast.replaced}
+
+
+@api_config(route_name="api.vote.close", request_method="POST", permission=perms.CLOSE_VOTE)
+def close_vote(request: Any) -> dict[str, Any]:
+    try:
+        return services.close_vote(request.db, request.context.vote, request.user)
+    except ServiceError as error:
+        raise api_error(error) from None
+
+
+def _require_closed(vote: Vote) -> None:
+    if vote.status != CLOSED:
+        raise ApiError(
+            409,
+            _("The results are published when the vote closes."),
+            fields={"status": vote.status},
+        )
+
+
+@api_config(route_name="api.vote.results", request_method="GET")
+def results(request: Any) -> dict[str, Any]:
+    vote = request.context.vote
+    _require_closed(vote)
+    return dict(vote.result or {})
+
+
+@api_config(route_name="api.vote.blt", request_method="GET")
+def ballots_blt(request: Any) -> Response:
+    vote = request.context.vote
+    _require_closed(vote)
+    text = services.blt_export(request.db, vote)
+    response = Response(text, content_type="text/plain", charset="utf-8")
+    response.content_disposition = f'inline; filename="vote-{vote.id}.blt"'
+    return response
+
+
+@api_config(route_name="api.vote.receipts", request_method="GET")
+def receipts(request: Any) -> dict[str, Any]:
+    """The receipts of the counted online ballots, a page at a time, in order."""
+    vote = request.context.vote
+    _require_closed(vote)
+    after = request.openapi_validated.parameters.query.get("after") or ""
+    items = services.counted_receipts(request.db, vote, after=after, limit=RECEIPTS_PAGE + 1)
+    next_url = None
+    if len(items) > RECEIPTS_PAGE:
+        items = items[:RECEIPTS_PAGE]
+        next_url = request.route_url("api.vote.receipts", id=vote.id, _query={"after": items[-1]})
+    return {"items": items, "next": next_url}
+
+
+@api_config(route_name="api.vote.receipt", request_method="GET")
+def receipt(request: Any) -> dict[str, Any]:
+    vote = request.context.vote
+    _require_closed(vote)
+    typed = request.matchdict.get("receipt", "")
+    if not services.receipt_counted(request.db, vote, typed):
+        raise ApiError(404, _("No counted ballot has this receipt."))
+    return {"receipt": ballot_data.normalize_receipt(typed), "counted": True, "vote_id": vote.id}

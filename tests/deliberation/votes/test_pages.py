@@ -1,0 +1,315 @@
+"""Vote pages: the ballot without JavaScript, the results with tables and SVG, the forms."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from deliberation.votes import services
+from deliberation.votes.models import Ballot, Vote
+from tests.conftest import csrf_token, log_in
+from tests.deliberation.votes.conftest import option_ids
+
+
+def test_anonymous_visitors_see_the_options_and_are_asked_to_log_in(app, vote):
+    page = app.get(f"/votes/{vote.id}")
+    assert "<h1>Community garden at the tram depot</h1>" in page.text
+    assert "Log in to vote" in page.text and "<select" not in page.text
+    assert vote.tie_break_seed in page.text
+    assert 'name="viewport"' in page.text
+
+
+def test_outsiders_are_told_why_they_cannot_vote(app, people, vote):
+    log_in(app, people.observer.email)
+    page = app.get(f"/votes/{vote.id}")
+    assert "not in this vote" in page.text and "<select" not in page.text
+
+
+def test_a_member_votes_and_changes_the_ballot_without_javascript(app, db, people, vote):
+    proposal, status_quo = option_ids(vote)
+    log_in(app, people.member.email)
+    page = app.get(f"/votes/{vote.id}")
+    # One labelled select per option, "not ranked" first, then the ranks.
+    for option_id in (proposal, status_quo):
+        assert f'<label for="rank-{option_id}">' in page.text
+    assert "Not ranked" in page.text and "Choice 2" in page.text
+    assert "same number to options you like equally" in page.text
+    form = next(f for f in page.forms.values() if f"rank-{proposal}" in f.fields)
+    form[f"rank-{proposal}"] = "1"
+    form[f"rank-{status_quo}"] = "2"
+    done = form.submit(status=303)
+    assert done.location.endswith(f"/votes/{vote.id}#your-ballot")
+    page = done.follow()
+    receipt = services.participation(db, vote, people.member).receipt
+    assert receipt in page.text and "Your ballot was recorded" in page.text
+    assert "You may change your ballot" in page.text
+    # The form shows the current ballot; changing it keeps the receipt.
+    assert re.search(rf'name="rank-{proposal}".*?<option value="1" selected>', page.text, re.S)
+    form = next(f for f in page.forms.values() if f"rank-{proposal}" in f.fields)
+    form[f"rank-{proposal}"] = ""
+    form[f"rank-{status_quo}"] = "1"
+    page = form.submit(status=303).follow()
+    assert "Your ballot was changed" in page.text and receipt in page.text
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 1
+    assert services.participation(db, vote, people.member).ranking == [[status_quo]]
+
+
+def test_an_empty_ballot_is_refused_and_nothing_is_stored(app, db, people, vote):
+    log_in(app, people.member.email)
+    page = app.get(f"/votes/{vote.id}")
+    form = next(
+        f for f in page.forms.values() if "csrf_token" in f.fields and f.method.upper() == "POST"
+    )
+    page = form.submit(status=422)
+    assert "Rank at least one option." in page.text and 'role="alert"' in page.text
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_equal_ranks_refused_for_stv(app, db, people, election):
+    a, b, *_ = option_ids(election)
+    log_in(app, people.member.email)
+    page = app.get(f"/votes/{election.id}")
+    assert "Use each number only once" in page.text
+    token = csrf_token(app, f"/votes/{election.id}")
+    page = app.post(
+        f"/votes/{election.id}", {"csrf_token": token, f"rank-{a}": "1", f"rank-{b}": "1"},
+        status=422,
+    )  # fmt: skip
+    assert "does not allow equal ranks" in page.text
+    # The voter's choices are kept in the form.
+    assert re.search(rf'name="rank-{b}".*?<option value="1" selected>', page.text, re.S)
+
+
+def test_observers_cannot_post_a_ballot(app, db, people, vote):
+    log_in(app, people.observer.email)
+    token = csrf_token(app, "/logout")
+    app.post(f"/votes/{vote.id}", {"csrf_token": token, f"rank-{option_ids(vote)[0]}": "1"},
+             status=403)  # fmt: skip
+
+
+def test_a_ballot_needs_the_csrf_token(app, db, people, vote):
+    log_in(app, people.member.email)
+    app.post(f"/votes/{vote.id}", {f"rank-{option_ids(vote)[0]}": "1"}, status=400)
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_no_ballot_form_after_the_close(app, db, people, vote):
+    services.close_vote(db, vote, people.official)
+    db.commit()
+    log_in(app, people.member.email)
+    page = app.get(f"/votes/{vote.id}")
+    assert "<select" not in page.text and "Results" in page.text
+    token = csrf_token(app, "/logout")
+    page = app.post(f"/votes/{vote.id}", {"csrf_token": token, f"rank-{option_ids(vote)[0]}": "1"},
+                    status=409)  # fmt: skip
+    assert "This vote is closed." in page.text
+
+
+# --- closing -------------------------------------------------------------------------------------
+
+
+def test_a_facilitator_closes_from_the_page(app, db, people, vote):
+    services.cast_ballot(db, vote, people.member, [option_ids(vote)[0]])
+    db.commit()
+    log_in(app, people.facilitator.email)
+    page = app.get(f"/votes/{vote.id}")
+    assert f"/votes/{vote.id}/close" in page.text
+    confirm = app.get(f"/votes/{vote.id}/close")
+    assert "So far: 1 ballots" in confirm.text
+    done = confirm.forms[[f.method.upper() for f in confirm.forms.values()].index("POST")].submit(
+        status=303
+    )  # fmt: skip
+    page = done.follow()
+    assert "The vote is closed" in page.text and "Adopted" in page.text
+    db.refresh(vote)
+    assert vote.status == "closed"
+    # Closing again just says so.
+    again = app.post(f"/votes/{vote.id}/close", {"csrf_token": csrf_token(app, "/logout")},
+                     status=303).follow()  # fmt: skip
+    assert "already closed" in again.text
+
+
+@pytest.mark.parametrize("who", ["member", "observer", "outsider"])
+def test_others_cannot_close(app, people, vote, who):
+    log_in(app, getattr(people, who).email)
+    assert f"/votes/{vote.id}/close" not in app.get(f"/votes/{vote.id}").text
+    app.get(f"/votes/{vote.id}/close", status=403)
+
+
+def test_anonymous_close_asks_to_log_in(app, vote):
+    assert "/login" in app.get(f"/votes/{vote.id}/close", status=303).location
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def closed(db, people, vote):
+    proposal, status_quo = option_ids(vote)
+    receipt = services.cast_ballot(db, vote, people.member, [proposal, status_quo]).receipt
+    services.cast_ballot(db, vote, people.voter, [status_quo, proposal])
+    services.cast_ballot(db, vote, people.facilitator, [proposal])
+    services.close_vote(db, vote, people.official)
+    db.commit()
+    return vote, receipt
+
+
+def test_the_results_page_explains_the_count(app, closed):
+    vote, receipt = closed
+    page = app.get(f"/votes/{vote.id}")
+    text = page.text
+    assert "Adopted" in text and "3 ballots for an electorate of 3" in text
+    # The pairwise matrix as a real table, and as a heat-map that points to it.
+    assert (
+        'id="pairwise-table"' in text and '<th scope="col">' in text and '<th scope="row">' in text
+    )
+    assert re.search(r'<svg id="pairwise-chart" role="img" aria-labelledby="[^"]+"', text)
+    assert '<title id="pairwise-chart-title">' in text
+    assert 'id="paths-table"' in text  # Schulze's strongest paths
+    assert "Ties are never broken at random" in text and vote.tie_break_seed in text
+    assert f"/api/v1/votes/{vote.id}/ballots.blt" in text
+    assert f"--seed {vote.tie_break_seed}" in text
+    # The receipt check works without JavaScript (a GET form).
+    checked = app.get(f"/votes/{vote.id}", {"receipt": receipt.lower()})
+    assert "was counted" in checked.text
+    missing = app.get(f"/votes/{vote.id}", {"receipt": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"})
+    assert "No counted ballot has this receipt." in missing.text
+
+
+def test_irv_results_have_rounds_and_bars(app, db, people, partnership):
+    vote = services.open_partnership_vote(db, partnership, people.official, method="irv")
+    proposal, status_quo = option_ids(vote)
+    services.cast_ballot(db, vote, people.member, [proposal])
+    services.cast_ballot(db, vote, people.voter, [status_quo])
+    services.cast_ballot(db, vote, people.facilitator, [proposal, status_quo])
+    services.close_vote(db, vote, people.official)
+    db.commit()
+    text = app.get(f"/votes/{vote.id}").text
+    assert 'id="rounds-table"' in text and "Round 1" in text and "Exhausted ballots" in text
+    assert re.search(
+        r'<svg id="round-chart-1" role="img" aria-labelledby="round-chart-1-title', text
+    )
+    assert "<rect" in text and "pairwise-table" not in text
+
+
+def test_ranked_pairs_results_list_the_locked_pairs(app, db, people, partnership):
+    vote = services.open_partnership_vote(db, partnership, people.official, method="ranked-pairs")
+    services.cast_ballot(db, vote, people.member, option_ids(vote))
+    services.close_vote(db, vote, people.official)
+    db.commit()
+    text = app.get(f"/votes/{vote.id}").text
+    assert 'id="pairs-table"' in text and "locked" in text
+
+
+def test_election_results_show_the_elected(app, db, people, election):
+    a, b, c, _d = option_ids(election)
+    services.cast_ballot(db, election, people.member, [a, b])
+    services.cast_ballot(db, election, people.voter, [a, c])
+    services.cast_ballot(db, election, people.facilitator, [b])
+    services.close_vote(db, election, people.official)
+    db.commit()
+    text = app.get(f"/votes/{election.id}").text
+    assert "Elected, in order of election:" in text and "<strong>Ana, Bo</strong>" in text
+    assert "quota: 2" in text
+
+
+def test_the_receipts_list(app, closed):
+    vote, receipt = closed
+    page = app.get(f"/votes/{vote.id}/receipts")
+    assert f"<code>{receipt}</code>" in page.text
+    txt = app.get(f"/votes/{vote.id}/receipts.txt")
+    assert txt.content_type == "text/plain" and receipt in txt.text.splitlines()
+    assert len(txt.text.splitlines()) == 3
+
+
+def test_receipts_are_published_only_after_the_close(app, vote):
+    app.get(f"/votes/{vote.id}/receipts", status=409)
+    app.get(f"/votes/{vote.id}/receipts.txt", status=409)
+
+
+def test_unknown_vote_pages_are_404(app):
+    app.get("/votes/999999", status=404)
+    app.get("/votes/999999/receipts", status=404)
+
+
+def test_pages_in_french(app, closed):
+    vote, _receipt = closed
+    page = app.get(f"/votes/{vote.id}", {"_LOCALE_": "fr"})
+    assert '<html lang="fr">' in page.text and "Résultats" in page.text
+
+
+# --- opening forms -------------------------------------------------------------------------------
+
+
+def test_a_facilitator_opens_the_vote_from_the_partnership_page(app, db, people, partnership):
+    log_in(app, people.facilitator.email)
+    assert (
+        f"/partnerships/{partnership.id}/vote/new"
+        in app.get(f"/partnerships/{partnership.id}").text
+    )
+    page = app.get(f"/partnerships/{partnership.id}/vote/new")
+    assert "Status quo: no partnership" in page.text
+    form = next(f for f in page.forms.values() if "method" in f.fields)
+    form["method"] = "irv"
+    form["quorum_percent"] = "30"
+    form["closes_at"] = "2099-06-30T18:00"
+    page = form.submit(status=303).follow()
+    vote = db.scalars(select(Vote).where(Vote.partnership_id == partnership.id)).one()
+    assert vote.method == "irv" and vote.quorum_percent == 30
+    assert vote.closes_at.year == 2099
+    assert "Voting is open" in page.text
+    # The partnership's page now links to the ballot.
+    assert f"/votes/{vote.id}" in app.get(f"/partnerships/{partnership.id}").text
+
+
+def test_bad_vote_forms_are_shown_again(app, db, people, partnership):
+    log_in(app, people.official.email)
+    token = csrf_token(app, f"/partnerships/{partnership.id}/vote/new")
+    page = app.post(
+        f"/partnerships/{partnership.id}/vote/new",
+        {"csrf_token": token, "method": "schulze", "quorum_percent": "150", "closes_at": ""},
+    )
+    assert "between 0 and 100" in page.text
+    page = app.post(
+        f"/partnerships/{partnership.id}/vote/new",
+        {"csrf_token": token, "method": "schulze", "closes_at": "2001-01-01T10:00"},
+        status=422,
+    )
+    assert "must be in the future" in page.text
+    assert db.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+@pytest.mark.parametrize("who", ["member", "observer", "outsider"])
+def test_others_cannot_open_votes_from_pages(app, people, partnership, who):
+    log_in(app, getattr(people, who).email)
+    app.get(f"/partnerships/{partnership.id}/vote/new", status=403)
+    app.get(f"/assemblies/{people.assembly.id}/elections/new", status=403)
+
+
+def test_a_facilitator_opens_an_election_from_a_page(app, db, people):
+    log_in(app, people.facilitator.email)
+    page = app.get(f"/assemblies/{people.assembly.id}/elections/new")
+    form = next(f for f in page.forms.values() if "candidates" in f.fields)
+    form["title"] = "Steering committee"
+    form["method"] = "stv"
+    form["seats"] = "2"
+    form["candidates"] = "Ana\nBo\n\nCy\n"
+    page = form.submit(status=303).follow()
+    vote = db.scalars(select(Vote).where(Vote.kind == "election")).one()
+    assert [o.label["en"] for o in vote.options] == ["Ana", "Bo", "Cy"] and vote.seats == 2
+    assert "The election is open." in page.text
+
+
+def test_bad_election_forms_are_shown_again(app, db, people):
+    log_in(app, people.official.email)
+    token = csrf_token(app, f"/assemblies/{people.assembly.id}/elections/new")
+    page = app.post(
+        f"/assemblies/{people.assembly.id}/elections/new",
+        {"csrf_token": token, "title": "Board", "method": "stv", "seats": "3",
+         "candidates": "Ana\nBo"},
+        status=422,
+    )  # fmt: skip
+    assert "More seats than candidates." in page.text
+    assert db.scalar(select(func.count()).select_from(Vote)) == 0
