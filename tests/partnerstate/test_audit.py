@@ -171,3 +171,10 @@ def test_the_page_is_logged_for_nobody(official_app, db):
     """Reading the log is not itself an action worth logging."""
     official_app.get("/audit")
     assert db.scalars(select(AuditEntry)).all() == []
+
+
+def test_empty_detail_values_show_a_dash(official_app, db, official):
+    audit.record(db, official, "vote.open", "vote", 1, closes_at=None)
+    db.commit()
+    page = official_app.get("/audit")
+    assert page.html.select_one(".audit-details dd").text == "—"
