@@ -22,6 +22,7 @@ SEEDERS = (
     "partnerstate.partnerships.demo:seed",
     "deliberation.demo_debate:seed",
     "deliberation.votes.demo:seed",
+    "reports.demo:seed",
 )
 
 

@@ -589,7 +589,10 @@ def _decision_article(
             DECISION_TURNOUT,
             ballots=babel.numbers.format_decimal(decision.ballots, locale=locale),
             electorate=babel.numbers.format_decimal(decision.electorate, locale=locale),
-            turnout=babel.numbers.format_percent(turnout, "#,##0.0%", locale=locale),
+            # One decimal, with the locale's own spacing ("62.1%", "62,1 %").
+            turnout=babel.numbers.format_percent(
+                round(turnout, 3), locale=locale, decimal_quantization=False
+            ),
         )
     )
     if decision.quorum_percent:

@@ -81,6 +81,8 @@ def _discover() -> None:
     global _discovered
     if _discovered:
         return
+    # The charter registers itself (its template lives with the pages that show it).
+    importlib.import_module("reports.charter_report")
     for folder in sorted(TYPES_DIR.iterdir()):
         if not (folder / "template.jinja2").is_file() or not (folder / "data.py").is_file():
             continue

@@ -143,6 +143,18 @@ def datetime_filter(context: Any, value: Any, format: str = "medium") -> str:
 
 
 @pass_context
+def time_filter(context: Any, value: Any, format: str = "short") -> str:
+    parsed = _parse_date(value)
+    if not isinstance(parsed, dt.datetime):
+        return ""
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return babel.dates.format_time(
+        parsed, format=format, tzinfo=_timezone(context), locale=_locale(context)
+    )
+
+
+@pass_context
 def number_filter(context: Any, value: Any) -> str:
     if value is None or value == "":
         return ""
@@ -230,6 +242,7 @@ def environment() -> Environment:
     env.filters.update(
         date=date_filter,
         datetime=datetime_filter,
+        time=time_filter,
         number=number_filter,
         percent=percent_filter,
         localized=localized_filter,

@@ -149,7 +149,7 @@ def test_decision_is_recorded_as_text_and_data():
     decision = next(a for a in content["articles"] if a["key"] == "decision")
     text = " ".join(decision["paragraphs"])
     assert "January 5, 2026" in text
-    assert "30 of 50 members voted (turnout 60.0%)" in text
+    assert "30 of 50 members voted (turnout 60%)" in text
     assert "The quorum of 25% was met." in text
     assert "“Proposal” won" in text
     assert "https://city.example/votes/9" in text

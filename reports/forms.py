@@ -1,0 +1,44 @@
+"""Forms of the charter pages: issue, sign, upload the signed scan."""
+
+from __future__ import annotations
+
+from wtforms import EmailField, FileField, SelectField, StringField
+from wtforms import validators as v
+from wtforms.fields.choices import SelectChoice
+
+from partnerstate.forms import Form, length, required
+from partnerstate.i18n import LOCALES, _
+
+
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LOCALES.items()]
+
+
+def _optional_email() -> list[object]:
+    return [v.Optional(), v.Email(message=_("Enter a valid email address.")), length(254)]
+
+
+class IssueForm(Form):
+    locale = SelectField(_("Language of the charter"), choices=language_choices())
+    city_department = StringField(_("City department"), [length(200)])
+    city_signatory_name = StringField(_("Signatory for the city"), [length(200)])
+    city_signatory_role = StringField(_("Role of the city's signatory"), [length(200)])
+    city_signatory_email = EmailField(
+        _("Account of the city's signatory (email, optional)"), _optional_email()
+    )
+    commons_signatory_name = StringField(_("Signatory for the commons"), [length(200)])
+    commons_signatory_role = StringField(_("Role of the commons' signatory"), [length(200)])
+    commons_signatory_email = EmailField(
+        _("Account of the commons' signatory (email, optional)"), _optional_email()
+    )
+
+
+class SignForm(Form):
+    party = SelectField(_("Party"), choices=[])
+    name = StringField(_("Name"), [required(), length(200)])
+    role = StringField(_("Role"), [length(200)])
+    place = StringField(_("Place"), [length(200)])
+
+
+class ScanForm(Form):
+    file = FileField(_("Scan of the signed paper copy (PDF)"))

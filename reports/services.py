@@ -1,0 +1,453 @@
+"""Charters' business rules: issue, sign, attach the signed scan, verify.
+
+Views call these with ``request.db``; nothing here commits or knows about HTTP.
+Refusals are :class:`CharterError` subclasses carrying the HTTP status the API
+answers with (409 not adopted / already issued / already signed, 403, 422).
+Every change is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, undefer
+
+from partnerstate.database import utcnow
+from partnerstate.i18n import LOCALES, _
+from partnerstate.models import User
+from partnerstate.services import audit
+from reports import charter, charter_report, render, sources
+from reports.models import (
+    AWAITING_SIGNATURES,
+    CITY,
+    COMMONS,
+    PARTIES,
+    SIGNED,
+    Charter,
+    Signature,
+    SignedScan,
+)
+
+OBJECT_TYPE = "charter"
+#: Partnerships in these states have been adopted (later states keep their charters).
+ADOPTED_STATES = frozenset({"adopted", "signed", "active", "closed"})
+MAX_SCAN_BYTES = 20 * 1024 * 1024
+
+
+class CharterError(Exception):
+    status = 400
+    code = "error"
+
+    def __init__(self, message: Any, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.fields = dict(fields or {})
+
+
+class Conflict(CharterError):
+    status = 409
+    code = "conflict"
+
+
+class Forbidden(CharterError):
+    status = 403
+    code = "forbidden"
+
+
+class Invalid(CharterError):
+    status = 422
+    code = "invalid"
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """What an official may state when issuing: language and who signs for each party."""
+
+    locale: str | None = None
+    city_department: str = ""
+    city_signatory_name: str = ""
+    city_signatory_role: str = ""
+    commons_signatory_name: str = ""
+    commons_signatory_role: str = ""
+    city_signatory: User | None = None
+    commons_signatory: User | None = None
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def get(db: Session, charter_id: int) -> Charter | None:
+    return db.get(Charter, charter_id)
+
+
+def find_by_code(db: Session, code: str | None) -> Charter | None:
+    """The charter whose verification code is ``code``; None for unknown or malformed."""
+    normalized = charter.normalize_code(code)
+    if normalized is None:
+        return None
+    return db.scalars(select(Charter).where(Charter.sha256 == normalized)).first()
+
+
+def for_partnership(db: Session, partnership_id: int) -> list[Charter]:
+    query = select(Charter).where(Charter.partnership_id == partnership_id).order_by(Charter.id)
+    return list(db.scalars(query))
+
+
+def for_commons(db: Session, commons_id: int) -> list[Charter]:
+    query = select(Charter).where(Charter.commons_id == commons_id).order_by(Charter.id.desc())
+    return list(db.scalars(query))
+
+
+def listing(
+    db: Session, status: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[Charter], bool]:
+    """A page of charters, newest first, and whether there are more."""
+    query = select(Charter).order_by(Charter.issued_at.desc(), Charter.id.desc())
+    if status:
+        query = query.where(Charter.status == status)
+    rows = list(db.scalars(query.limit(limit + 1).offset(offset)))
+    return rows[:limit], len(rows) > limit
+
+
+def count(db: Session) -> int:
+    return db.scalar(select(func.count(Charter.id))) or 0
+
+
+def current_pdf(db: Session, item: Charter) -> bytes:
+    """The stored PDF to hand out: with the recorded signatures once there are some."""
+    loaded = db.scalars(
+        select(Charter)
+        .where(Charter.id == item.id)
+        .options(undefer(Charter.pdf), undefer(Charter.signed_pdf))
+    ).one()
+    return loaded.signed_pdf or loaded.pdf
+
+
+def issued_pdf(db: Session, item: Charter) -> bytes:
+    loaded = db.scalars(
+        select(Charter).where(Charter.id == item.id).options(undefer(Charter.pdf))
+    ).one()
+    return loaded.pdf
+
+
+def scan_data(db: Session, scan: SignedScan) -> bytes:
+    return (
+        db.scalars(
+            select(SignedScan).where(SignedScan.id == scan.id).options(undefer(SignedScan.data))
+        )
+        .one()
+        .data
+    )
+
+
+def may_sign(item: Charter, party: str, user: User | None) -> bool:
+    """Officials sign (or record a signature) for either party; a named signatory for theirs."""
+    if user is None or item.status != AWAITING_SIGNATURES:
+        return False
+    if user.is_official:
+        return True
+    return item.signatory_id(party) == user.id
+
+
+def parties_to_sign(item: Charter, user: User | None) -> list[str]:
+    """The parties ``user`` may sign for now (those not signed yet)."""
+    return [
+        party
+        for party in PARTIES
+        if item.signature_for(party) is None and may_sign(item, party, user)
+    ]
+
+
+# --- issuing ----------------------------------------------------------------------------
+
+
+def reference_for(partnership: Any, issued_on: dt.date) -> str:
+    """The charter's reference: year of issue and the partnership's number."""
+    return f"{issued_on.year}-{partnership.id:04d}"
+
+
+def issue(
+    db: Session,
+    partnership: Any,
+    actor: User,
+    request: IssueRequest,
+    *,
+    base_url: str,
+    site_locale: str = "en",
+    timezone: str = render.DEFAULT_TIMEZONE,
+    now: dt.datetime | None = None,
+) -> Charter:
+    """Freeze the adopted partnership into a charter in one language and render its PDF.
+
+    409 when the partnership is not adopted or already has a charter in that language.
+    """
+    if partnership.status not in ADOPTED_STATES:
+        raise Conflict(
+            _(
+                "Only an adopted partnership has a charter; this one is “${status}”.",
+                mapping={"status": partnership.status},
+            ),
+            {"status": partnership.status},
+        )
+    locale = request.locale or sources.default_locale(db, partnership, site_locale)
+    if locale not in LOCALES:
+        raise Invalid(_("This language is not available."), {"locale": _("Unknown language.")})
+    existing = db.scalars(
+        select(Charter).where(Charter.partnership_id == partnership.id, Charter.locale == locale)
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            _(
+                "This partnership's charter in this language was already issued (charter ${id}).",
+                mapping={"id": existing.id},
+            ),
+            {"charter_id": str(existing.id)},
+        )
+
+    now = now or utcnow()
+    base_url = base_url.rstrip("/")
+
+    def translate(message: Any, mapping: Any = None) -> str:
+        return render.translate(locale, message, mapping)
+
+    inputs = sources.charter_inputs(db, partnership, locale, translate, base_url)
+    issued_on = now.astimezone(dt.UTC).date()
+    content = charter.build_content(
+        inputs.partnership,
+        charter.Parties(
+            city_name=inputs.city_name,
+            city_department=request.city_department.strip(),
+            city_signatory=charter.Signatory(
+                request.city_signatory_name or _name(request.city_signatory),
+                request.city_signatory_role,
+            ),
+            commons_stewards=inputs.commons_stewards,
+            commons_legal_form=inputs.commons_legal_form,
+            commons_signatory=charter.Signatory(
+                request.commons_signatory_name or _name(request.commons_signatory),
+                request.commons_signatory_role,
+            ),
+        ),
+        inputs.commons,
+        inputs.decision,
+        locale=locale,
+        reference=reference_for(partnership, issued_on),
+        issued_on=issued_on,
+        translate=translate,
+        fallback_locale=inputs.fallback_locale,
+        adopted=inputs.adopted,
+        timezone=timezone,
+    )
+    sha256 = charter.digest(content)
+    if db.scalars(select(Charter.id).where(Charter.sha256 == sha256)).first() is not None:
+        # Same text already issued (only possible for the same partnership and language).
+        raise Conflict(_("A charter with exactly this text already exists."))
+    pdf = charter_report.render_charter(content, sha256, base_url, timezone=timezone)
+    item = Charter(
+        partnership_id=partnership.id,
+        commons_id=partnership.commons_id,
+        locale=locale,
+        reference=content["reference"],
+        title=content["title"][:300],
+        content=content,
+        sha256=sha256,
+        status=AWAITING_SIGNATURES,
+        base_url=base_url,
+        issued_at=now,
+        issued_by_id=actor.id,
+        city_signatory_id=request.city_signatory.id if request.city_signatory else None,
+        commons_signatory_id=request.commons_signatory.id if request.commons_signatory else None,
+        pdf=pdf,
+    )
+    db.add(item)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "charter.issue",
+        OBJECT_TYPE,
+        item.id,
+        partnership_id=partnership.id,
+        locale=locale,
+        sha256=sha256,
+    )
+    return item
+
+
+def _name(user: User | None) -> str:
+    return user.display_name if user is not None else ""
+
+
+# --- signing ----------------------------------------------------------------------------
+
+
+def sign(
+    db: Session,
+    item: Charter,
+    actor: User,
+    *,
+    party: str,
+    name: str,
+    role: str = "",
+    place: str = "",
+    timezone: str = render.DEFAULT_TIMEZONE,
+    now: dt.datetime | None = None,
+) -> Signature:
+    """Record ``party``'s signature; when both parties have signed, the charter is signed
+    and the partnership moves on (signed, then active).
+
+    An official may record a signature for anyone; a named signatory signs for their
+    own party only, with their own account. Signing a party twice is a conflict (409).
+    """
+    if party not in PARTIES:
+        raise Invalid(_("Unknown party."), {"party": _("Must be city or commons.")})
+    if item.signature_for(party) is not None or item.status == SIGNED:
+        raise Conflict(
+            _("This party has already signed the charter."), {"party": party, "status": item.status}
+        )
+    if not may_sign(item, party, actor):
+        raise Forbidden(_("Only an official or this party's signatory may sign for it."))
+    name, role, place = name.strip(), role.strip(), place.strip()
+    if not name:
+        raise Invalid(
+            _("Some fields are missing or invalid."), {"name": _("This field is required.")}
+        )
+    now = now or utcnow()
+    signature = Signature(
+        charter=item,
+        party=party,
+        name=name,
+        role=role,
+        place=place,
+        signed_at=now,
+        # The signatory's own account when they sign for themselves.
+        user_id=actor.id if item.signatory_id(party) == actor.id else None,
+        recorded_by_id=actor.id,
+    )
+    db.add(signature)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "charter.sign",
+        OBJECT_TYPE,
+        item.id,
+        party=party,
+        name=name,
+        role=role,
+        place=place,
+    )
+    if all(item.signature_for(p) is not None for p in PARTIES):
+        item.status = SIGNED
+        item.signed_at = now
+        audit.record(db, actor, "charter.signed", OBJECT_TYPE, item.id, sha256=item.sha256)
+        partnership_signed(db, item, actor)
+    # The stored PDF that downloads serve now shows every recorded signature.
+    item.signed_pdf = charter_report.render_charter(
+        item.content, item.sha256, item.base_url, item.signatures, timezone=timezone
+    )
+    return signature
+
+
+def partnership_signed(db: Session, item: Charter, actor: User) -> None:
+    """Both parties signed: the partnership is signed, then comes into force (active).
+
+    The lifecycle belongs to the partnerships package; this is the one place that
+    asks it to move. The city's own signature is what puts the partnership in force,
+    so the move to ``active`` is made on the city's authority even when the commons'
+    signatory happens to be the last to sign.
+    """
+    from partnerstate.partnerships import services as partnerships
+    from partnerstate.partnerships.lifecycle import Role
+
+    partnership = partnerships.get(db, item.partnership_id)
+    if partnership is None or partnership.status != "adopted":
+        return  # already moved on (e.g. a second language's charter was signed first)
+    partnerships.mark_signed(db, partnership, actor, charter_id=item.id)
+    partnerships.move(
+        db,
+        partnership,
+        "activate",
+        actor,
+        roles={Role.OFFICIAL},
+        details={"charter_id": item.id},
+    )
+
+
+# --- the signed scan ----------------------------------------------------------------------
+
+
+def looks_like_pdf(data: bytes) -> bool:
+    """A PDF starts with ``%PDF-`` (within the first KiB) and ends with ``%%EOF``."""
+    head = data[:1024]
+    return b"%PDF-" in head and b"%%EOF" in data[-2048:]
+
+
+def add_scan(
+    db: Session,
+    item: Charter,
+    actor: User,
+    *,
+    filename: str,
+    data: bytes,
+    now: dt.datetime | None = None,
+) -> SignedScan:
+    """Keep the scan of the wet-ink signed copy, with its SHA-256; PDFs only (422)."""
+    if not data or not looks_like_pdf(data):
+        raise Invalid(_("The signed scan must be a PDF file."), {"file": _("Upload a PDF file.")})
+    if len(data) > MAX_SCAN_BYTES:
+        raise Invalid(
+            _("The file is too large."),
+            {"file": _("At most ${size} MB.", mapping={"size": MAX_SCAN_BYTES // 1024 // 1024})},
+        )
+    clean_name = _clean_filename(filename) or f"charter-{item.id}-signed.pdf"
+    scan = SignedScan(
+        charter=item,
+        sha256=hashlib.sha256(data).hexdigest(),
+        filename=clean_name,
+        size=len(data),
+        uploaded_at=now or utcnow(),
+        uploaded_by_id=actor.id,
+        data=data,
+    )
+    db.add(scan)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "charter.scan_upload",
+        OBJECT_TYPE,
+        item.id,
+        scan_id=scan.id,
+        sha256=scan.sha256,
+        filename=clean_name,
+    )
+    return scan
+
+
+def _clean_filename(filename: str) -> str:
+    # Browsers may send a full path; keep the last part, printable, and short.
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')
+    return cleaned.strip()[:200]
+
+
+def signatures_json(signatures: Sequence[Signature]) -> list[dict[str, Any]]:
+    return [
+        {
+            "party": s.party,
+            "name": s.name,
+            "role": s.role,
+            "place": s.place,
+            "signed_at": s.signed_at.isoformat(),
+        }
+        for s in signatures
+    ]
+
+
+__all__ = ["CITY", "COMMONS", "PARTIES"]

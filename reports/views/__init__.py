@@ -1,0 +1,1 @@
+"""Charter pages, the charters API and the other reports as PDF."""

@@ -1,0 +1,323 @@
+"""Charter pages: the public list, one charter, verification, issuing, signing, the scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.response import Response
+from pyramid.view import view_config
+from wtforms.fields.choices import SelectChoice
+
+from partnerstate import permissions as perms
+from partnerstate.i18n import _
+from partnerstate.services import accounts
+from reports import charter_report, render, services
+from reports.forms import IssueForm, ScanForm, SignForm
+from reports.models import CITY, COMMONS, Charter
+from reports.resources import PartnershipCharterContext
+
+PAGE_SIZE = 30
+PARTY_LABELS = {CITY: _("The city"), COMMONS: _("The commons")}
+STATUS_LABELS = {
+    "awaiting_signatures": _("Awaiting signatures"),
+    "signed": _("Signed"),
+}
+
+
+def _settings(request: Any) -> Any:
+    return request.registry["partnerstate.settings"]
+
+
+def pdf_response(data: bytes, filename: str, inline: bool = True) -> Response:
+    response = Response(body=data, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    # Stored bytes never change for a given URL of an issued charter; caches may keep them briefly.
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+def filename_for(item: Charter, suffix: str = "") -> str:
+    reference = item.reference.replace("/", "-")
+    return f"charter-{reference}-{item.locale}{suffix}.pdf"
+
+
+# --- the list and verification --------------------------------------------------------
+
+
+@view_config(route_name="charters.list", renderer="reports/list.jinja2")
+def list_charters(request: Any) -> dict[str, Any]:
+    raw_page = request.params.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10_000 else 1
+    items, more = services.listing(request.db, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return {
+        "charters": items,
+        "page": page,
+        "more": more,
+        "status_labels": STATUS_LABELS,
+    }
+
+
+@view_config(route_name="charters.verify_form", request_method="GET")
+def verify_form(request: Any) -> Any:
+    """``/charters/verify?code=…`` (the form on the list page) → the verification page."""
+    code = (request.params.get("code") or "").strip()
+    normalized = services.charter.normalize_code(code)
+    target = normalized or (code[:80] if code else "-")
+    return HTTPSeeOther(request.route_url("charters.verify", code=target))
+
+
+@view_config(route_name="charters.verify", renderer="reports/verify.jinja2")
+def verify(request: Any) -> dict[str, Any]:
+    """Anyone holding a printed copy checks its code against the register."""
+    item = services.find_by_code(request.db, request.matchdict.get("code"))
+    if item is None:
+        # Unknown or malformed: say so, and nothing more.
+        request.response.status = 404
+        request.override_renderer = "reports/verify_unknown.jinja2"
+        return {}
+    return {
+        "charter": item,
+        "status_labels": STATUS_LABELS,
+        "party_labels": PARTY_LABELS,
+    }
+
+
+# --- one charter ----------------------------------------------------------------------------
+
+
+def _sign_form(request: Any, item: Charter, form: SignForm | None = None) -> SignForm | None:
+    parties = services.parties_to_sign(item, request.user)
+    if not parties and form is None:
+        return None
+    if form is None:
+        form = SignForm(meta={"locales": [request.locale_name, "en"]})
+        own = [p for p in parties if item.signatory_id(p) == request.user.id]
+        if own:
+            # A signatory signing with their own account: their name, their designated role.
+            form.party.data = own[0]
+            form.name.data = request.user.display_name
+            form.role.data = item.content["parties"][own[0]]["signatory"]["role"]
+    form.party.choices = [
+        SelectChoice(party, request.translate(PARTY_LABELS[party])) for party in parties
+    ]
+    return form
+
+
+def _show_context(
+    request: Any, item: Charter, sign_form: SignForm | None = None, scan_form: Any = None
+) -> dict[str, Any]:
+    url = charter_report.verify_url(item.base_url, item.sha256)
+    return {
+        "charter": item,
+        "content": item.content,
+        "verify_url": url,
+        "qr_svg": render.qr_svg_inline(url),
+        "sign_form": _sign_form(request, item, sign_form),
+        "scan_form": scan_form or ScanForm(meta={"locales": [request.locale_name, "en"]}),
+        "can_upload": request.has_permission(perms.UPLOAD_CHARTER_SCAN),
+        "status_labels": STATUS_LABELS,
+        "party_labels": PARTY_LABELS,
+    }
+
+
+@view_config(route_name="charters.show", renderer="reports/show.jinja2")
+def show(request: Any) -> dict[str, Any]:
+    return _show_context(request, request.context.charter)
+
+
+@view_config(route_name="charters.pdf", request_method="GET")
+def download(request: Any) -> Response:
+    item = request.context.charter
+    return pdf_response(services.current_pdf(request.db, item), filename_for(item))
+
+
+@view_config(route_name="charters.issued_pdf", request_method="GET")
+def download_issued(request: Any) -> Response:
+    item = request.context.charter
+    return pdf_response(services.issued_pdf(request.db, item), filename_for(item, "-issued"))
+
+
+@view_config(
+    route_name="charters.sign",
+    request_method="POST",
+    renderer="reports/show.jinja2",
+    permission=perms.SIGN_CHARTER,
+)
+def sign(request: Any) -> Any:
+    item = request.context.charter
+    form = SignForm.from_request(request)
+    parties = services.parties_to_sign(item, request.user)
+    form.party.choices = [SelectChoice(p, request.translate(PARTY_LABELS[p])) for p in parties]
+    if form.validate():
+        try:
+            services.sign(
+                request.db,
+                item,
+                request.user,
+                party=form.party.data,
+                name=form.name.data,
+                role=form.role.data or "",
+                place=form.place.data or "",
+                timezone=_settings(request).timezone,
+            )
+        except services.CharterError as error:
+            form.add_error("party", error.message)
+            request.response.status = error.status
+        else:
+            message = (
+                _("Both parties have signed: the charter is signed.")
+                if item.status == "signed"
+                else _("The signature was recorded.")
+            )
+            request.session.flash(request.translate(message), "success")
+            return HTTPSeeOther(request.route_url("charters.show", id=item.id))
+    if request.response.status_int == 200:
+        request.response.status = 422
+    return _show_context(request, item, sign_form=form)
+
+
+@view_config(
+    route_name="charters.scans",
+    request_method="POST",
+    renderer="reports/show.jinja2",
+    permission=perms.UPLOAD_CHARTER_SCAN,
+)
+def upload_scan(request: Any) -> Any:
+    item = request.context.charter
+    form = ScanForm.from_request(request)
+    form.validate()  # no validators: it readies the fields' error lists
+    upload = request.POST.get("file")
+    if not hasattr(upload, "file"):
+        form.add_error("file", _("Choose the PDF file of the scan."))
+    else:
+        try:
+            scan = services.add_scan(
+                request.db,
+                item,
+                request.user,
+                filename=upload.filename or "",
+                data=upload.file.read(services.MAX_SCAN_BYTES + 1),
+            )
+        except services.CharterError as error:
+            for message in error.fields.values() or [error.message]:
+                form.add_error("file", message)
+        else:
+            request.session.flash(
+                request.translate(
+                    _("The signed scan was filed (SHA-256 ${sha}).", mapping={"sha": scan.sha256})
+                ),
+                "success",
+            )
+            return HTTPSeeOther(request.route_url("charters.show", id=item.id))
+    request.response.status = 422
+    return _show_context(request, item, scan_form=form)
+
+
+@view_config(route_name="charters.scan_file", request_method="GET")
+def download_scan(request: Any) -> Response:
+    item = request.context.charter
+    scan_id = request.matchdict.get("scan_id", "")
+    scan = next((s for s in item.scans if str(s.id) == scan_id), None)
+    if scan is None:
+        raise HTTPNotFound()
+    return pdf_response(services.scan_data(request.db, scan), scan.filename)
+
+
+# --- issuing --------------------------------------------------------------------------------
+
+
+def _account(request: Any, form: IssueForm, field: str) -> Any:
+    email = (getattr(form, field).data or "").strip()
+    if not email:
+        return None
+    user = accounts.find_user_by_email(request.db, email)
+    if user is None:
+        form.add_error(field, _("There is no account with this email."))
+    return user
+
+
+@view_config(
+    route_name="charters.new", renderer="reports/new.jinja2", permission=perms.ISSUE_CHARTER
+)
+def issue(request: Any) -> Any:
+    partnership = request.context.partnership
+    existing = services.for_partnership(request.db, partnership.id)
+    form = IssueForm.from_request(request)
+    if request.method == "GET":
+        form.locale.data = services.sources.default_locale(
+            request.db, partnership, _settings(request).default_locale
+        )
+    adopted = partnership.status in services.ADOPTED_STATES
+    if request.method == "POST" and form.validate():
+        city_user = _account(request, form, "city_signatory_email")
+        commons_user = _account(request, form, "commons_signatory_email")
+        if not form.errors:
+            try:
+                item = services.issue(
+                    request.db,
+                    partnership,
+                    request.user,
+                    services.IssueRequest(
+                        locale=form.locale.data,
+                        city_department=form.city_department.data or "",
+                        city_signatory_name=form.city_signatory_name.data or "",
+                        city_signatory_role=form.city_signatory_role.data or "",
+                        commons_signatory_name=form.commons_signatory_name.data or "",
+                        commons_signatory_role=form.commons_signatory_role.data or "",
+                        city_signatory=city_user,
+                        commons_signatory=commons_user,
+                    ),
+                    base_url=request.application_url,
+                    site_locale=_settings(request).default_locale,
+                    timezone=_settings(request).timezone,
+                )
+            except services.CharterError as error:
+                request.response.status = error.status
+                form.add_error("locale", error.message)
+            else:
+                request.session.flash(
+                    request.translate(_("The charter was issued. Print it and have it signed.")),
+                    "success",
+                )
+                return HTTPSeeOther(request.route_url("charters.show", id=item.id))
+    if request.method == "POST" and request.response.status_int == 200:
+        request.response.status = 422
+    return {
+        "partnership": partnership,
+        "form": form,
+        "adopted": adopted,
+        "existing": existing,
+    }
+
+
+# --- hooks for the pages of other packages ----------------------------------------------
+
+
+def partnership_panel(request: Any, partnership: Any) -> dict[str, Any] | None:
+    """The charters section of ``/partnerships/{id}`` (registered as a partnership panel)."""
+    charters = services.for_partnership(request.db, partnership.id)
+    can_issue = partnership.status in services.ADOPTED_STATES and request.has_permission(
+        perms.ISSUE_CHARTER, _IssueTarget()
+    )
+    if not charters and not can_issue:
+        return None
+    return {
+        "charters": charters,
+        "can_issue": can_issue,
+        "partnership": partnership,
+        "status_labels": STATUS_LABELS,
+    }
+
+
+class _IssueTarget:
+    """The issuing route's ACL (officials issue), to ask from another page."""
+
+    __acl__ = PartnershipCharterContext.__acl__
+
+
+def charters_for_commons(request: Any, commons_id: int) -> list[Charter]:
+    """Request method for the commons page: that commons' charters, newest first."""
+    return services.for_commons(request.db, commons_id)
