@@ -10,7 +10,9 @@ as ``partnerstate serve`` (8):
 * the application, and ``POST /api/v1/votes/{id}/ballots`` with a bearer token and a
   ranking (first ballots and replacements: voters are taken in turn, round and round);
 * a bare Pyramid application whose ``POST /ballots`` parses the same JSON body and
-  answers 201 with a JSON receipt, and nothing else.
+  answers 201 with a JSON receipt, and nothing else;
+* for scale, the application's cheapest authenticated JSON endpoint, ``GET /api/v1/me``
+  (the same tweens, token check and OpenAPI validation, no vote).
 
 A client of ``--clients`` (20) concurrent keep-alive connections (asyncio, in this
 process) sends ``--requests`` requests to each after a warm-up, and reports the
@@ -43,8 +45,17 @@ SECRET = "benchmark-secret-" + "x" * 40
 # --- the servers (run as subprocesses of this script) ---------------------------------------
 
 
+def _quiet_waitress() -> None:
+    # Waitress warns each time requests queue up behind its threads: expected here.
+    import logging
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
 def serve_app(database_url: str, port: int) -> None:
     import waitress
+
+    _quiet_waitress()
 
     from partnerstate import main
 
@@ -62,6 +73,8 @@ def serve_app(database_url: str, port: int) -> None:
 def serve_bare(port: int) -> None:
     import waitress
     from pyramid.config import Configurator
+
+    _quiet_waitress()
 
     def cast(request: Any) -> dict[str, Any]:
         body = request.json_body
@@ -159,15 +172,21 @@ async def _connection(
 
 
 def run_load(
-    port: int, requests: list[bytes], clients: int
+    ports: list[int], requests: list[bytes], clients: int
 ) -> tuple[float, list[float], list[int]]:
-    """Send the requests over ``clients`` connections; wall time, latencies, statuses."""
+    """Send the requests over ``clients`` connections (spread over the servers' ports, as
+    a reverse proxy would); wall time, latencies, statuses."""
     shares = [requests[i::clients] for i in range(clients)]
     latencies: list[float] = []
     statuses: list[int] = []
 
     async def everything() -> None:
-        await asyncio.gather(*(_connection(port, s, latencies, statuses) for s in shares))
+        await asyncio.gather(
+            *(
+                _connection(ports[i % len(ports)], share, latencies, statuses)
+                for i, share in enumerate(shares)
+            )
+        )
 
     started = time.perf_counter()
     asyncio.run(everything())
@@ -248,6 +267,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--warmup", type=int, default=400)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="server processes per test (a reverse proxy's backends); PostgreSQL for more than 1",
+    )
     args = parser.parse_args()
     if args.command == "serve-app":
         serve_app(args.db, args.port)
@@ -265,27 +290,38 @@ def main() -> None:
         for r in ranked
     ]
     bare_requests = [http_post("/ballots", {"ranking": r}, tokens[0]) for r in ranked]
+    me_requests = [
+        (
+            f"GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {tokens[n % len(tokens)]}\r\n\r\n"
+        ).encode()
+        for n in range(total)
+    ]
     print(
         f"{args.clients} concurrent clients, {args.requests} requests after {args.warmup} to "
-        f"warm up; waitress with {THREADS} threads; database: {args.db.split(':')[0]}; "
+        f"warm up; {args.processes} waitress process(es) with {THREADS} threads each; "
+        f"database: {args.db.split(':')[0]}; "
         f"{args.voters} voters (first ballots, then replacements)"
     )
     results = {}
     for name, server_args, requests in (
         ("bare Pyramid JSON endpoint", ["serve-bare"], bare_requests),
+        ("GET /api/v1/me (same app)", ["serve-app", "--db", args.db], me_requests),
         ("POST /api/v1/votes/{id}/ballots", ["serve-app", "--db", args.db], app_requests),
     ):
-        port = free_port()
-        process = start(server_args, port)
+        ports = [free_port() for _ in range(args.processes)]
+        processes = [start(server_args, port) for port in ports]
         try:
-            run_load(port, requests[: args.warmup], args.clients)
-            wall, latencies, statuses = run_load(port, requests[args.warmup :], args.clients)
+            run_load(ports, requests[: args.warmup], args.clients)
+            wall, latencies, statuses = run_load(ports, requests[args.warmup :], args.clients)
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            for process in processes:
+                process.terminate()
+                process.wait(timeout=30)
         results[name] = report(name, wall, latencies, statuses)
-    bare, app = results.values()
-    print(f"cast throughput / bare throughput: {app / bare:.0%}")
+    bare, me, app = results.values()
+    print(f"cast throughput / bare Pyramid throughput: {app / bare:.0%}")
+    print(f"cast throughput / the same app's GET /api/v1/me throughput: {app / me:.0%}")
 
 
 if __name__ == "__main__":

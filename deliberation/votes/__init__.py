@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 VOTE = "deliberation.votes.resources.VoteContext"
+BALLOT = "deliberation.votes.resources.BallotContext"
 PARTNERSHIP = "deliberation.votes.resources.PartnershipVoteContext"
 ASSEMBLY = "deliberation.votes.resources.AssemblyElectionContext"
 
@@ -30,7 +31,7 @@ def includeme(config: Any) -> None:
         "api.assembly.elections", "/api/v1/assemblies/{id}/elections", factory=ASSEMBLY
     )
     config.add_route("api.vote", "/api/v1/votes/{id}", factory=VOTE)
-    config.add_route("api.vote.ballots", "/api/v1/votes/{id}/ballots", factory=VOTE)
+    config.add_route("api.vote.ballots", "/api/v1/votes/{id}/ballots", factory=BALLOT)
     config.add_route("api.vote.close", "/api/v1/votes/{id}/close", factory=VOTE)
     config.add_route("api.vote.results", "/api/v1/votes/{id}/results", factory=VOTE)
     config.add_route("api.vote.blt", "/api/v1/votes/{id}/ballots.blt", factory=VOTE)

@@ -57,6 +57,22 @@ class VoteContext:
         ]
 
 
+class BallotContext(VoteContext):
+    """``/api/v1/votes/{id}/ballots``: casting needs to know only who is an elector.
+
+    The one hot path of the votes: skipping the assembly roles saves two queries.
+    """
+
+    def principals_for(self, user: Any) -> list[str]:
+        if user is not None and self.request.db.get(VoteElector, (self.vote.id, user.id)):
+            return [self.elector_principal]
+        return []
+
+    @property
+    def __acl__(self) -> list[tuple[str, str, str]]:
+        return [(perms.Allow, self.elector_principal, perms.CAST_BALLOT)]
+
+
 class PartnershipVoteContext(PartnershipContext):
     """``/partnerships/{id}/vote``: opening the vote on a partnership."""
 

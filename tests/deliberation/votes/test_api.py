@@ -320,3 +320,25 @@ def test_the_openapi_document_lists_the_votes(app):
         "/api/v1/assemblies/{id}/elections",
     ):
         assert path in paths  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ("{nope", 400, None),
+        ("[1, 2]", 422, "body"),
+        ('{"rank": [1]}', 422, "body"),
+        ("{}", 422, "ranking"),
+        ('{"ranking": 5}', 422, "ranking"),
+        ('{"ranking": [' + ", ".join(["1"] * 201) + "]}", 422, "ranking"),
+        ('{"ranking": [[' + ", ".join(["1"] * 201) + "]]}", 422, "ranking"),
+    ],
+)
+def test_malformed_ballot_bodies(app, db, people, vote, body, status, field):
+    headers = {**bearer(db, people.member), "Content-Type": "application/json"}
+    error = app.post(f"/api/v1/votes/{vote.id}/ballots", body, headers=headers, status=status).json[
+        "error"
+    ]
+    if field:
+        assert field in error["fields"]
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 0
