@@ -54,7 +54,7 @@ def round_bars(
             continue
         elected = {str(c) for c in step.get("elected") or []}
         eliminated = {str(c) for c in step.get("eliminated") or []}
-        bars = []
+        bars: list[dict[str, Any]] = []
         for key in candidates:
             if str(key) not in tallies:
                 continue
@@ -127,7 +127,7 @@ def heatmap(
     keys = [str(c) for c in candidates]
     margins = [abs(pairwise[a][b] - pairwise[b][a]) for a in keys for b in keys if a != b]
     widest = max([*margins, 1])
-    cells = []
+    cells: list[dict[str, Any]] = []
     for i, a in enumerate(keys):
         for j, b in enumerate(keys):
             x, y = HEADER + j * CELL, HEADER + i * CELL
