@@ -1,4 +1,4 @@
-"""Deliberation on partnerships and preferential votes: arguments, alternatives, ballots, tallies."""
+"""Deliberation on partnerships and preferential votes: arguments, ballots, tallies."""
 
 from __future__ import annotations
 

@@ -134,7 +134,7 @@ def group_ballots(
     return [(totals[key], firsts[key]) for key in totals]
 
 
-# --- parsing helpers -------------------------------------------------------------
+# --- parsing helpers ------------------------------------------------------------------------------
 
 _INTEGER = re.compile(r"\d+")
 

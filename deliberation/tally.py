@@ -208,7 +208,7 @@ def strongest_paths(
     return p
 
 
-# --- input checking -----------------------------------------------------------
+# --- input checking -------------------------------------------------------------------------------
 
 
 def _candidate_list(candidates: Sequence[str]) -> list[str]:
@@ -280,7 +280,7 @@ def _normalise(
     return profile
 
 
-# --- Condorcet methods --------------------------------------------------------
+# --- Condorcet methods ----------------------------------------------------------------------------
 
 
 class _FromMatrix:
@@ -394,7 +394,7 @@ def _schulze_actions(
     return rounds
 
 
-# --- IRV and STV --------------------------------------------------------------
+# --- IRV and STV ----------------------------------------------------------------------------------
 
 
 class _BallotsExhausted(Exception):
@@ -582,7 +582,7 @@ def _fill_exhausted(count: _RankedSTV, seats: int, order: list[str], number: int
     )
 
 
-# --- plurality ----------------------------------------------------------------
+# --- plurality ------------------------------------------------------------------------------------
 
 
 def _plurality(
@@ -610,7 +610,7 @@ def _plurality(
     return {"winners": winners, "rounds": [step], "tie_broken": _broke(count)}
 
 
-# --- output helpers -----------------------------------------------------------
+# --- output helpers -------------------------------------------------------------------------------
 
 
 def _round(number: int, **fields: Any) -> dict[str, Any]:

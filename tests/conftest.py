@@ -9,6 +9,7 @@ transaction" recipe), so tests never see each other's data.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 import webtest
 from argon2 import PasswordHasher
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,9 +40,35 @@ def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+@contextlib.contextmanager
+def _worker_database(url: str) -> Iterator[str]:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own.
+
+    Workers sharing one would drop each other's schema; the database named in the URL
+    serves as the place to create (and afterwards drop) ``<name>_<worker>``.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    parsed = make_url(url)
+    if not worker or not parsed.drivername.startswith("postgresql"):
+        yield url
+        return
+    name = f"{parsed.database}_{worker}"
+    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield parsed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _database_url(tmp_path_factory)
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _worker_database(_database_url(tmp_path_factory)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

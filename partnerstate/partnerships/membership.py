@@ -71,8 +71,9 @@ def assembly_ids_of(db: Session, user: Any) -> list[int]:
 
 def choices(db: Session, locale: str) -> list[tuple[int, str]]:
     """Every assembly as ``(id, name)``, for forms and filters."""
-    from assemblies.models import Assembly
     from sqlalchemy import select
+
+    from assemblies.models import Assembly
 
     rows = db.scalars(select(Assembly).order_by(Assembly.id)).all()
     return [(row.id, assembly_name(row, locale)) for row in rows]

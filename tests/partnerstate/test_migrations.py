@@ -13,7 +13,9 @@ from partnerstate.database import Base, load_all_models
 def test_history_has_a_single_head():
     script = ScriptDirectory.from_config(migrate.alembic_config())
     heads = script.get_heads()
-    assert len(heads) == 1, f"several migration heads: {heads}; point one down_revision at the other"
+    assert len(heads) == 1, (
+        f"several migration heads: {heads}; point one down_revision at the other"
+    )
 
 
 def test_migrated_schema_matches_the_models(engine):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 
-from reports.models import Charter
 from sqlalchemy import select
 
 from partnerstate.models import AuditEntry
 from reports import charter
+from reports.models import Charter
 from tests import factories
 from tests.conftest import bearer
 from tests.reports import pdfs

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reports.models import Charter
 from sqlalchemy import select
 
+from reports.models import Charter
 from tests import factories
 from tests.conftest import csrf_token, log_in
 from tests.reports.conftest import MINIMAL_PDF, form_token, issue, make_scene, sign
