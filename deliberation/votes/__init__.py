@@ -39,7 +39,8 @@ def includeme(config: Any) -> None:
     config.add_route("api.vote.receipt", "/api/v1/votes/{id}/receipts/{receipt}", factory=VOTE)
 
     # Templates live in deliberation/templates/votes/ (on the package's search path).
-    config.add_static_view("static/votes", "deliberation.votes:static", cache_max_age=3600)
+    # Its own prefix: under "static/" the core static view would answer first, with a 404.
+    config.add_static_view("votes-static", "deliberation.votes:static", cache_max_age=3600)
     # The partnership page's "Vote" section, and the assembly page's list of votes.
     config.add_partnership_panel(
         "vote", "votes/panel.jinja2", "deliberation.votes.views.vote_panel", order=5
