@@ -15,7 +15,11 @@ from importlib import resources
 from typing import Any
 
 from openapi_core.deserializing.exceptions import DeserializeError
-from openapi_core.validation.request.exceptions import SecurityValidationError
+from openapi_core.validation.request.exceptions import (
+    MissingParameterError,
+    ParameterValidationError,
+    SecurityValidationError,
+)
 from pyramid.httpexceptions import HTTPException
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -152,21 +156,36 @@ def validation_error_view(exc: RequestValidationError, request: Any) -> Response
     """Map OpenAPI validation failures to the contract: 400 malformed, 401, 422 invalid."""
     if any(isinstance(e, SecurityValidationError) for e in exc.errors):
         return error_response(request, 401, _("Authentication required."))
-    causes = [getattr(e, "__cause__", None) for e in exc.errors]
-    if any(
-        isinstance(e, DeserializeError) or isinstance(c, DeserializeError)
-        for e, c in zip(exc.errors, causes, strict=True)
-    ):
+    body_errors = [e for e in exc.errors if not isinstance(e, ParameterValidationError)]
+    if any(_is_malformed(e) for e in body_errors):
         return error_response(request, 400, _("The request body is not valid JSON."))
     fields: dict[str, Any] = {}
-    for error in _schema_errors(exc.errors):
+    for error in exc.errors:
+        if isinstance(error, ParameterValidationError):
+            fields.setdefault(error.name, _parameter_message(error))
+    for error in _schema_errors(body_errors):
         name, message = _describe(error)
         fields.setdefault(name, message)
     if not fields:
-        # Parameters, missing body, wrong content type: name them as openapi-core does.
-        for item in extract_errors(request, exc.errors):
+        # Missing body, wrong content type: name them as openapi-core does.
+        for item in extract_errors(request, body_errors):
             fields.setdefault((item.get("field") or "body").replace("/", "."), item["message"])
     return error_response(request, 422, _("Some fields are missing or invalid."), fields=fields)
+
+
+def _is_malformed(error: Exception) -> bool:
+    return isinstance(error, DeserializeError) or isinstance(error.__cause__, DeserializeError)
+
+
+def _parameter_message(error: ParameterValidationError) -> Any:
+    """One query or path parameter's problem, in the words a schema error would use."""
+    if isinstance(error, MissingParameterError):
+        return _("This field is required.")
+    nested = getattr(error.__cause__, "schema_errors", None)
+    if nested:
+        return _describe(nested[0])[1]
+    # Not even the right type: "abc" for a number, an empty value where one is needed.
+    return _("Not a valid value for this parameter.")
 
 
 def http_exception_view(exc: HTTPException, request: Any) -> Response:

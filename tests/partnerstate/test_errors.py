@@ -115,6 +115,26 @@ def test_a_json_body_that_is_not_utf8_is_400(app):
     assert response.json["error"]["code"] == "malformed"
 
 
+@pytest.mark.parametrize(
+    ("path", "field", "message"),
+    [
+        ("/api/v1/commons?page=abc", "page", "Not a valid value for this parameter."),
+        ("/api/v1/partnerships?page=x", "page", "Not a valid value for this parameter."),
+        ("/api/v1/commons?limit=0", "limit", "Must be at least 1."),
+        ("/api/v1/commons?limit=100000", "limit", "Must be at most 100."),
+    ],
+)
+def test_bad_query_parameters_are_422_naming_the_parameter(app, path, field, message):
+    # Not 400 "body is not valid JSON": the body is not what is wrong.
+    error = app.get(path, status=422).json["error"]
+    assert error["code"] == "invalid" and error["fields"] == {field: message}
+
+
+def test_bad_query_parameters_are_explained_in_french(app):
+    error = app.get("/api/v1/commons?page=abc&_LOCALE_=fr", status=422).json["error"]
+    assert error["fields"]["page"] != "Not a valid value for this parameter."
+
+
 def test_utf8_addresses_work(app):
     assert app.get("/?q=%C3%A9t%C3%A9").status_int == 200
 
