@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from partnerstate import permissions as perms
 from partnerstate.forms import Form, length, required
-from partnerstate.i18n import LOCALES, _
+from partnerstate.i18n import DOMAIN, LOCALES, _
 from partnerstate.services import accounts, throttle
 from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
 from partnerstate.views.throttling import client_address, throttle_policy
@@ -101,9 +101,12 @@ def login(request: Any) -> Any:
             minutes = max(1, (wait + 59) // 60)
             form.add_error(
                 "email",
-                _(
+                request.localizer.pluralize(
+                    "Too many failed attempts. Try again in ${minutes} minute.",
                     "Too many failed attempts. Try again in ${minutes} minutes.",
-                    mapping={"minutes": minutes},
+                    minutes,
+                    domain=DOMAIN,
+                    mapping={"minutes": request.format_number(minutes)},
                 ),
             )
             return {"form": form, "next": next_url}

@@ -154,6 +154,20 @@ def test_login_lock_message_is_localized(app, member):
     assert "Retry-After" in page.headers
 
 
+@pytest.mark.parametrize(
+    ("wait", "english", "french"),
+    [
+        (40, "Try again in 1 minute.", "Réessayez dans 1 minute."),
+        (150, "Try again in 3 minutes.", "Réessayez dans 3 minutes."),
+    ],
+)
+def test_the_wait_is_said_in_singular_or_plural(app, member, monkeypatch, wait, english, french):
+    monkeypatch.setattr(throttle, "retry_after", lambda *args: wait)
+    assert english in _browser_login(app, member.email, "whatever", 429).text
+    app.set_cookie("_LOCALE_", "fr")
+    assert french in _browser_login(app, member.email, "whatever", 429).text
+
+
 def test_a_successful_login_forgives_earlier_failures(app, member):
     for _ in range(4):
         _browser_login(app, member.email, "wrong wrong wrong", 400)
