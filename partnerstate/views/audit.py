@@ -7,6 +7,7 @@ from typing import Any
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
+from partnerstate import audit_labels
 from partnerstate import permissions as perms
 from partnerstate.services import audit
 
@@ -39,8 +40,17 @@ def audit_log(request: Any) -> dict[str, Any]:
     if len(entries) > PAGE_SIZE:
         next_url = request.route_url("audit_log", _query={"page": page + 1})
     return {
-        "entries": entries[:PAGE_SIZE],
+        "entries": [_row(request, entry) for entry in entries[:PAGE_SIZE]],
         "page": page,
         "previous_url": previous_url,
         "next_url": next_url,
+    }
+
+
+def _row(request: Any, entry: Any) -> dict[str, Any]:
+    return {
+        "entry": entry,
+        "action": request.translate(audit_labels.action_label(entry.action)),
+        "object": request.translate(audit_labels.object_label(entry.object_type)),
+        "object_url": audit_labels.object_url(request, entry.object_type, entry.object_id),
     }

@@ -105,7 +105,9 @@ def test_official_reads_the_log(official_app, db, official, member):
     assert "system.purge" in newest.text
     assert "commons.validate" in oldest.text
     assert official.display_name in oldest.text
-    assert "commons 42" in oldest.text
+    assert "Validated a commons" in oldest.text
+    assert oldest.select_one("a[href='/commons/42']").text == "Commons 42"
+    assert "login_failures all" in newest.text  # unknown types and actions show as stored
     assert "Checked on site" in oldest.text
     assert oldest.select_one("time")["datetime"].startswith(str(dt.date.today().year))
     headers = [th.text for th in page.html.select("thead th[scope=col]")]
@@ -118,6 +120,32 @@ def test_official_reads_the_log_in_french(official_app, db, official):
     page = official_app.get("/audit?_LOCALE_=fr")
     assert '<html lang="fr">' in page.text
     assert "Journal d’audit" in page.text
+    assert "Validated a commons" not in page.text
+
+
+def test_every_recorded_action_has_a_label():
+    # Scans the code for audit.record(…, "action", "type", …) so a new action needs a label.
+    import ast
+    from pathlib import Path
+
+    from partnerstate import audit_labels
+
+    root = Path(__file__).resolve().parents[2]
+    found = set()
+    for package in ("partnerstate", "assemblies", "deliberation", "reports"):
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "record"
+                    and ast.unparse(node.func.value) == "audit"
+                    and len(node.args) > 2
+                    and isinstance(node.args[2], ast.Constant)
+                ):
+                    found.add(node.args[2].value)
+    assert len(found) > 30
+    assert found <= set(audit_labels.ACTIONS), found - set(audit_labels.ACTIONS)
 
 
 def test_empty_log(official_app):

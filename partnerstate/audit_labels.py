@@ -1,0 +1,78 @@
+"""What the audit log page calls each recorded action and object, in the reader's language.
+
+The log stores stable codes (``commons.validate``); officials read sentences. A code
+without a label here is shown as it is, so a new action is never hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnerstate.i18n import _
+
+ACTIONS = {
+    "alternative.decline": _("Declined an alternative"),
+    "alternative.reinstate": _("Reinstated an alternative"),
+    "argument.dismiss_flags": _("Dismissed the reports on an argument"),
+    "argument.flag": _("Reported an argument"),
+    "argument.hide": _("Hid an argument"),
+    "argument.restore": _("Restored an argument"),
+    "assembly.census_import": _("Imported a census"),
+    "assembly.create": _("Created an assembly"),
+    "assembly.invitation_redeem": _("Used an invitation code"),
+    "assembly.invitations_issue": _("Issued invitation codes"),
+    "assembly.join_approve": _("Approved a request to join"),
+    "assembly.join_refuse": _("Refused a request to join"),
+    "assembly.leave": _("Left an assembly"),
+    "assembly.meeting_cancel": _("Cancelled a meeting"),
+    "assembly.meeting_schedule": _("Scheduled a meeting"),
+    "assembly.meeting_update": _("Changed a meeting"),
+    "assembly.member_add": _("Added a member"),
+    "assembly.member_remove": _("Removed a member"),
+    "assembly.minutes_record": _("Recorded the minutes of a meeting"),
+    "assembly.resident_revoke": _("Withdrew a resident verification"),
+    "assembly.resident_verify": _("Verified a resident"),
+    "assembly.role_change": _("Changed a member's role"),
+    "assembly.update": _("Changed an assembly"),
+    "charter.issue": _("Issued a charter"),
+    "charter.scan_upload": _("Filed the signed scan of a charter"),
+    "charter.sign": _("Signed a charter"),
+    "charter.signed": _("Charter signed by both parties"),
+    "commons.archive": _("Archived a commons"),
+    "commons.edit": _("Edited a commons"),
+    "commons.reject": _("Rejected a commons"),
+    "commons.validate": _("Validated a commons"),
+    "partnership.deadline": _("Set a partnership's deadline"),
+    "partnership.draft": _("Drafted a partnership"),
+    "partnership.edit": _("Edited a partnership"),
+    "partnership.transition": _("Moved a partnership to another stage"),
+    "vote.close": _("Closed a vote"),
+    "vote.open": _("Opened a vote"),
+    "vote.paper_ballots": _("Added paper ballots to a vote"),
+}
+
+# Object type → (label, route showing it, or None when it has no page of its own).
+OBJECTS: dict[str, tuple[Any, str | None]] = {
+    "alternative": (_("Alternative"), None),
+    "argument": (_("Argument"), None),
+    "assembly": (_("Assembly"), "assemblies.show"),
+    "charter": (_("Charter"), "charters.show"),
+    "commons": (_("Commons"), "commons.show"),
+    "partnership": (_("Partnership"), "partnerships.show"),
+    "vote": (_("Vote"), "votes.show"),
+}
+
+
+def action_label(action: str) -> Any:
+    return ACTIONS.get(action, action)
+
+
+def object_label(object_type: str) -> Any:
+    return OBJECTS.get(object_type, (object_type, None))[0]
+
+
+def object_url(request: Any, object_type: str, object_id: str) -> str | None:
+    route = OBJECTS.get(object_type, (None, None))[1]
+    if route is None or not object_id.isdigit():
+        return None
+    return request.route_path(route, id=object_id)
