@@ -20,8 +20,22 @@ def not_found(request: Any) -> dict[str, Any]:
     request.response.status = 404
     return {
         "title": _("Page not found"),
-        "message": _("There is nothing at this address. It may have moved or never existed."),
+        "message": _visitor_detail(request)
+        or _("There is nothing at this address. It may have moved or never existed."),
     }
+
+
+def _visitor_detail(request: Any) -> str | None:
+    """The message a feature gave its 404 ("There is no vote with this number."), if any.
+
+    Pyramid's own 404s (no route, a static file missing, a predicate mismatch) carry the
+    address or a debugging note instead: those are not for visitors.
+    """
+    exc = request.exception
+    detail = getattr(exc, "detail", None)
+    if not isinstance(detail, str) or not detail or isinstance(exc, PredicateMismatch):
+        return None
+    return None if request.path_info in detail else detail
 
 
 @forbidden_view_config(renderer="error.jinja2", api_path=False)

@@ -62,6 +62,25 @@ def test_404_page(app, path):
     assert 'href="http://localhost/"' in page.text  # a way back home
 
 
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/votes/999999", "There is no vote with this number."),
+        ("/commons/999999", "There is no commons with this number."),
+        ("/assemblies/999999", "There is no assembly with this number."),
+    ],
+)
+def test_a_404_page_says_what_is_missing(app, path, message):
+    page = app.get(path, status=404)
+    assert "<h1>Page not found</h1>" in page.text and message in page.text
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/static/missing.css"])
+def test_a_404_page_does_not_echo_the_address(app, path):
+    page = app.get(path, status=404)
+    assert "There is nothing at this address." in page.text
+
+
 def test_404_json_under_api(app):
     response = app.get("/api/v1/nowhere", status=404)
     assert response.content_type == "application/json"
