@@ -1,8 +1,8 @@
 """Charters' business rules: issue, sign, attach the signed scan, verify.
 
 Views call these with ``request.db``; nothing here commits or knows about HTTP.
-Refusals are :class:`CharterError` subclasses carrying the HTTP status the API
-answers with (409 not adopted / already issued / already signed, 403, 422).
+Refusals are the shared :mod:`partnerstate.partnerships.errors`, carrying the HTTP
+status the API answers with (409 not adopted / already issued / already signed, 403, 422).
 Every change is written to the audit log.
 """
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, undefer
 from partnerstate.database import utcnow
 from partnerstate.i18n import LOCALES, _
 from partnerstate.models import User
+from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from partnerstate.services import audit
 from reports import charter, charter_report, render, sources
 from reports.models import (
@@ -37,31 +38,6 @@ OBJECT_TYPE = "charter"
 #: Partnerships in these states have been adopted (later states keep their charters).
 ADOPTED_STATES = frozenset({"adopted", "signed", "active", "closed"})
 MAX_SCAN_BYTES = 20 * 1024 * 1024
-
-
-class CharterError(Exception):
-    status = 400
-    code = "error"
-
-    def __init__(self, message: Any, fields: dict[str, Any] | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.fields = dict(fields or {})
-
-
-class Conflict(CharterError):
-    status = 409
-    code = "conflict"
-
-
-class Forbidden(CharterError):
-    status = 403
-    code = "forbidden"
-
-
-class Invalid(CharterError):
-    status = 422
-    code = "invalid"
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from deliberation.services import alternatives, arguments, moderation, notificat
 from partnerstate import permissions as perms
 from partnerstate.api import api_config
 from partnerstate.localized import pick
-from partnerstate.partnerships.api import api_error, content_json
-from partnerstate.partnerships.errors import ServiceError
+from partnerstate.partnerships.api import content_json
 from partnerstate.partnerships.validation import TEXTS
 
 
@@ -91,18 +90,15 @@ def list_comments(request: Any) -> dict[str, Any]:
 def post_comment(request: Any) -> dict[str, Any]:
     partnership = request.context.partnership
     body = request.openapi_validated.body
-    try:
-        argument = arguments.post(
-            request.db,
-            partnership,
-            request.user,
-            body["body"],
-            body["stance"],
-            parent_id=body.get("parent_id"),
-            locale=body.get("locale") or request.locale_name,
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    argument = arguments.post(
+        request.db,
+        partnership,
+        request.user,
+        body["body"],
+        body["stance"],
+        parent_id=body.get("parent_id"),
+        locale=body.get("locale") or request.locale_name,
+    )
     request.response.status = 201
     return comment_json(request, argument)
 
@@ -116,34 +112,25 @@ def show_comment(request: Any) -> dict[str, Any]:
 def edit_comment(request: Any) -> dict[str, Any]:
     argument = request.context.argument
     body = request.openapi_validated.body
-    try:
-        arguments.edit(
-            request.db, argument, request.user, body.get("body", argument.body), body.get("stance")
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    arguments.edit(
+        request.db, argument, request.user, body.get("body", argument.body), body.get("stance")
+    )
     return comment_json(request, argument)
 
 
 @api_config(route_name="api.comment", request_method="DELETE", permission=perms.DELIBERATE)
 def delete_comment(request: Any) -> dict[str, Any]:
     argument = request.context.argument
-    try:
-        arguments.delete(request.db, argument, request.user)
-    except ServiceError as error:
-        raise api_error(error) from None
+    arguments.delete(request.db, argument, request.user)
     return comment_json(request, argument)
 
 
 @api_config(route_name="api.comment.flags", request_method="POST", permission=perms.FLAG)
 def flag_comment(request: Any) -> dict[str, Any]:
     body = request.openapi_validated.body
-    try:
-        entry = moderation.flag(
-            request.db, request.context.argument, request.user, body["reason"], body.get("note", "")
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    entry = moderation.flag(
+        request.db, request.context.argument, request.user, body["reason"], body.get("note", "")
+    )
     request.response.status = 201
     return {"id": entry.id, "reason": entry.reason}
 
@@ -151,22 +138,14 @@ def flag_comment(request: Any) -> dict[str, Any]:
 @api_config(route_name="api.comment.hide", request_method="POST", permission=perms.MODERATE)
 def hide_comment(request: Any) -> dict[str, Any]:
     argument = request.context.argument
-    try:
-        moderation.hide(
-            request.db, argument, request.user, request.openapi_validated.body["reason"]
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    moderation.hide(request.db, argument, request.user, request.openapi_validated.body["reason"])
     return comment_json(request, argument)
 
 
 @api_config(route_name="api.comment.restore", request_method="POST", permission=perms.MODERATE)
 def restore_comment(request: Any) -> dict[str, Any]:
     argument = request.context.argument
-    try:
-        moderation.restore(request.db, argument, request.user)
-    except ServiceError as error:
-        raise api_error(error) from None
+    moderation.restore(request.db, argument, request.user)
     return comment_json(request, argument)
 
 
@@ -207,18 +186,15 @@ def list_alternatives(request: Any) -> dict[str, Any]:
 def propose_alternative(request: Any) -> dict[str, Any]:
     partnership = request.context.partnership
     body = request.openapi_validated.body
-    try:
-        alternative = alternatives.propose(
-            request.db,
-            partnership,
-            request.user,
-            body["title"],
-            body["summary"],
-            _changes(body),
-            locale=body.get("locale") or partnership.locale,
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    alternative = alternatives.propose(
+        request.db,
+        partnership,
+        request.user,
+        body["title"],
+        body["summary"],
+        _changes(body),
+        locale=body.get("locale") or partnership.locale,
+    )
     request.response.status = 201
     return alternative_json(request, alternative)
 
@@ -236,16 +212,13 @@ def revise_alternative(request: Any) -> dict[str, Any]:
     changes = _changes(body)
     if "changes" in body or changes:
         data["changes"] = changes
-    try:
-        alternatives.revise(
-            request.db,
-            alternative,
-            request.user,
-            data,
-            body.get("locale") or alternative.locale,
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    alternatives.revise(
+        request.db,
+        alternative,
+        request.user,
+        data,
+        body.get("locale") or alternative.locale,
+    )
     return alternative_json(request, alternative)
 
 
@@ -253,12 +226,9 @@ def revise_alternative(request: Any) -> dict[str, Any]:
 def decline_alternative(request: Any) -> dict[str, Any]:
     alternative = request.context.alternative
     body = request.openapi_validated.body
-    try:
-        alternatives.decline(
-            request.db, alternative, request.user, body["reason"], body.get("note", "")
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    alternatives.decline(
+        request.db, alternative, request.user, body["reason"], body.get("note", "")
+    )
     return alternative_json(request, alternative)
 
 

@@ -31,6 +31,13 @@ def includeme(config: Any) -> None:
     from partnerstate.i18n import _
 
     config.add_directive("add_partnership_panel", add_partnership_panel)
+    # Services (partnerships, deliberation, votes, charters) refuse with a ServiceError;
+    # under /api it becomes the JSON error, so API views need no try/except of their own.
+    config.add_exception_view(
+        "partnerstate.partnerships.api.service_error_view",
+        context="partnerstate.partnerships.errors.ServiceError",
+        api_path=True,
+    )
 
     # Pages. "/partnerships/new" comes before the numeric routes.
     config.add_route("partnerships.list", "/partnerships")

@@ -13,7 +13,7 @@ from typing import Any
 from pyramid.httpexceptions import HTTPNotFound
 
 from partnerstate import permissions as perms
-from partnerstate.api import ApiError, api_config
+from partnerstate.api import ApiError, api_config, error_response
 from partnerstate.i18n import _
 from partnerstate.localized import pick
 from partnerstate.partnerships import lifecycle, membership, services
@@ -28,8 +28,12 @@ PAGE_SIZE = 50
 API_TRANSITIONS = ("reopen_deliberation", "activate", "close", "withdraw")
 
 
-def api_error(error: ServiceError) -> ApiError:
-    return ApiError(error.status, error.message, code=error.code, fields=error.fields)
+def service_error_view(error: ServiceError, request: Any) -> Any:
+    """Under /api, a service's refusal is the contract's JSON error with its status.
+
+    Views let refusals propagate; pyramid_tm has rolled the transaction back by now.
+    """
+    return error_response(request, error.status, error.message, error.code, error.fields)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -167,17 +171,14 @@ def create(request: Any) -> dict[str, Any]:
     assembly = None
     if parse_id(str(body["assembly_id"])):
         assembly = membership.get_assembly(request.db, body["assembly_id"])
-    try:
-        partnership = services.draft(
-            request.db,
-            request.user,
-            body["assembly_id"],
-            body["commons_id"],
-            _content_fields(body),
-            locale=_language(request, None, assembly),
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    partnership = services.draft(
+        request.db,
+        request.user,
+        body["assembly_id"],
+        body["commons_id"],
+        _content_fields(body),
+        locale=_language(request, None, assembly),
+    )
     request.response.status = 201
     return {**detail_json(request, partnership), "id": partnership.id, "status": "draft"}
 
@@ -213,17 +214,14 @@ def show(request: Any) -> dict[str, Any]:
 def edit(request: Any) -> dict[str, Any]:
     partnership = request.context.partnership
     body = request.openapi_validated.body
-    try:
-        services.edit(
-            request.db,
-            partnership,
-            request.user,
-            _content_fields(body),
-            _language(request, partnership),
-            body.get("note", ""),
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    services.edit(
+        request.db,
+        partnership,
+        request.user,
+        _content_fields(body),
+        _language(request, partnership),
+        body.get("note", ""),
+    )
     return detail_json(request, partnership)
 
 
@@ -236,10 +234,7 @@ def open_deliberation(request: Any) -> dict[str, Any]:
     partnership = request.context.partnership
     body = request.openapi_validated.body or {}
     ends_at = _parse_datetime(body.get("ends_at"))
-    try:
-        services.open_deliberation(request.db, partnership, request.user, ends_at)
-    except ServiceError as error:
-        raise api_error(error) from None
+    services.open_deliberation(request.db, partnership, request.user, ends_at)
     return {**detail_json(request, partnership), "status": partnership.status}
 
 
@@ -253,24 +248,19 @@ def transition(request: Any) -> dict[str, Any]:
     body = request.openapi_validated.body
     name = body["transition"]
     if name not in API_TRANSITIONS:
-        raise api_error(
-            Invalid(
-                _("Some fields are missing or invalid."),
-                {"transition": _("This step is made by the vote or the charter, not by hand.")},
-            )
+        raise Invalid(
+            _("Some fields are missing or invalid."),
+            {"transition": _("This step is made by the vote or the charter, not by hand.")},
         )
     ends_at = _parse_datetime(body.get("ends_at"))
-    try:
-        services.move(
-            request.db,
-            partnership,
-            name,
-            request.user,
-            ends_at=ends_at if lifecycle.transition(name).needs_deadline else None,
-            reason=body.get("reason", ""),
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    services.move(
+        request.db,
+        partnership,
+        name,
+        request.user,
+        ends_at=ends_at if lifecycle.transition(name).needs_deadline else None,
+        reason=body.get("reason", ""),
+    )
     return {**detail_json(request, partnership), "status": partnership.status}
 
 
@@ -283,10 +273,7 @@ def deadline(request: Any) -> dict[str, Any]:
     partnership = request.context.partnership
     ends_at = _parse_datetime(request.openapi_validated.body["ends_at"])
     assert ends_at is not None  # required by the schema
-    try:
-        services.set_deadline(request.db, partnership, request.user, ends_at)
-    except ServiceError as error:
-        raise api_error(error) from None
+    services.set_deadline(request.db, partnership, request.user, ends_at)
     return detail_json(request, partnership)
 
 

@@ -1,7 +1,8 @@
-"""Why a partnership or deliberation service refused: one exception per HTTP answer.
+"""Why a service refused: one exception per HTTP answer.
 
-Services raise these; API views turn them into :class:`partnerstate.api.ApiError`
-(same status, message and fields) and pages into form errors or flash messages.
+Partnerships, deliberation, votes and charters raise these. Under /api an exception
+view answers them as the contract's JSON error (same status, message and fields);
+pages turn them into form errors or flash messages.
 """
 
 from __future__ import annotations

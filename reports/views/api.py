@@ -17,10 +17,6 @@ from reports.views.pages import filename_for, pdf_response
 PAGE_SIZE = 30
 
 
-def _error(error: services.CharterError) -> ApiError:
-    return ApiError(error.status, error.message, code=error.code, fields=dict(error.fields))
-
-
 def charter_json(request: Any, item: Charter) -> dict[str, Any]:
     return {
         "id": item.id,
@@ -86,18 +82,15 @@ def issue(request: Any) -> dict[str, Any]:
         city_signatory=_signatory(request, city, "signatory_email"),
         commons_signatory=_signatory(request, commons, "signatory_email"),
     )
-    try:
-        item = services.issue(
-            request.db,
-            request.context.partnership,
-            request.user,
-            issue_request,
-            base_url=request.application_url,
-            site_locale=_settings(request).default_locale,
-            timezone=_settings(request).timezone,
-        )
-    except services.CharterError as error:
-        raise _error(error) from None
+    item = services.issue(
+        request.db,
+        request.context.partnership,
+        request.user,
+        issue_request,
+        base_url=request.application_url,
+        site_locale=_settings(request).default_locale,
+        timezone=_settings(request).timezone,
+    )
     request.response.status = 201
     return charter_json(request, item)
 
@@ -131,19 +124,16 @@ def pdf(request: Any) -> Response:
 def sign(request: Any) -> dict[str, Any]:
     body = request.openapi_validated.body
     item = request.context.charter
-    try:
-        signature = services.sign(
-            request.db,
-            item,
-            request.user,
-            party=body["party"],
-            name=body["name"],
-            role=body.get("role", ""),
-            place=body.get("place", ""),
-            timezone=_settings(request).timezone,
-        )
-    except services.CharterError as error:
-        raise _error(error) from None
+    signature = services.sign(
+        request.db,
+        item,
+        request.user,
+        party=body["party"],
+        name=body["name"],
+        role=body.get("role", ""),
+        place=body.get("place", ""),
+        timezone=_settings(request).timezone,
+    )
     request.response.status = 201
     return {
         "id": signature.id,
@@ -177,16 +167,13 @@ def upload_scan(request: Any) -> dict[str, Any]:
             fields={"file": _("Send the scan as a multipart/form-data field named file.")},
         )
     item = request.context.charter
-    try:
-        scan = services.add_scan(
-            request.db,
-            item,
-            request.user,
-            filename=upload.filename or "",
-            data=upload.file.read(services.MAX_SCAN_BYTES + 1),
-        )
-    except services.CharterError as error:
-        raise _error(error) from None
+    scan = services.add_scan(
+        request.db,
+        item,
+        request.user,
+        filename=upload.filename or "",
+        data=upload.file.read(services.MAX_SCAN_BYTES + 1),
+    )
     request.response.status = 201
     return {
         "id": scan.id,

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
+from partnerstate.partnerships.errors import ServiceError
 from partnerstate.services import accounts
 from reports import charter_report, render, services
 from reports.forms import IssueForm, ScanForm, SignForm
@@ -163,7 +164,7 @@ def sign(request: Any) -> Any:
                 place=form.place.data or "",
                 timezone=_settings(request).timezone,
             )
-        except services.CharterError as error:
+        except ServiceError as error:
             form.add_error("party", error.message)
             request.response.status = error.status
         else:
@@ -201,7 +202,7 @@ def upload_scan(request: Any) -> Any:
                 filename=upload.filename or "",
                 data=upload.file.read(services.MAX_SCAN_BYTES + 1),
             )
-        except services.CharterError as error:
+        except ServiceError as error:
             for message in error.fields.values() or [error.message]:
                 form.add_error("file", message)
         else:
@@ -274,7 +275,7 @@ def issue(request: Any) -> Any:
                     site_locale=_settings(request).default_locale,
                     timezone=_settings(request).timezone,
                 )
-            except services.CharterError as error:
+            except ServiceError as error:
                 request.response.status = error.status
                 form.add_error("locale", error.message)
             else:
