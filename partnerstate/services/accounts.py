@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from partnerstate.database import utcnow
@@ -14,6 +15,9 @@ from partnerstate.models.accounts import GlobalRole
 from partnerstate.services.passwords import hash_password, verify_password
 
 TOKEN_PREFIX = "ps_"  # noqa: S105 -- a public marker, not a secret
+# A token's last use is recorded at most this often: writing it on every request made
+# every API call, reads included, a write (and on SQLite, one writer at a time).
+LAST_USE_PRECISION = dt.timedelta(minutes=1)
 
 
 class DuplicateEmail(Exception):
@@ -80,17 +84,31 @@ def create_token(db: Session, user: User, label: str = "") -> str:
     return token
 
 
-def user_for_token(db: Session, token: str) -> User | None:
-    """The owner of an active token, or None. Records when the token was last used."""
+def user_for_token(db: Session, token: str, now: dt.datetime | None = None) -> User | None:
+    """The owner of an active token, or None. Records when the token was last used.
+
+    One query reads the token and its owner; the last use is written only when the
+    recorded one is older than `LAST_USE_PRECISION`.
+    """
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    record = db.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
-    )
-    if record is None:
+    row = db.execute(
+        select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None:
         return None
-    record.last_used_at = utcnow()
-    return record.user
+    user, token_id, last_used_at = row
+    now = now or utcnow()
+    if last_use_due(last_used_at, now):
+        db.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return user
+
+
+def last_use_due(last_used_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a token last used at ``last_used_at`` should have its use recorded now."""
+    return last_used_at is None or not (now - LAST_USE_PRECISION < last_used_at <= now)
 
 
 def revoke_token(db: Session, user: User, token_id: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from pyramid.interfaces import IRoutesMapper
 from sqlalchemy import func, select
 
 from partnerstate.models import ApiToken
+from partnerstate.services import accounts
 from tests import factories
 from tests.conftest import bearer
 
@@ -238,3 +240,53 @@ def test_the_contracts_core_endpoints_are_documented(spec):
     assert "post" in spec["paths"]["/api/v1/tokens"]
     responses = spec["paths"]["/api/v1/tokens"]["post"]["responses"]
     assert {"201", "400", "401", "422", "429"} <= set(responses)
+
+
+# --- the token's last use ------------------------------------------------------------------
+
+
+def _last_used(db, token):
+    db.expire_all()
+    return db.scalar(select(ApiToken.last_used_at).where(ApiToken.prefix == token[:10]))
+
+
+def test_last_use_is_recorded_at_most_once_a_minute(db, member):
+    token = factories.make_token(db, member)
+    assert _last_used(db, token) is None
+    first = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)
+    assert accounts.user_for_token(db, token, now=first).id == member.id
+    assert _last_used(db, token) == first
+    # Within the minute: the owner is found, nothing is written.
+    soon = first + accounts.LAST_USE_PRECISION - dt.timedelta(seconds=1)
+    assert accounts.user_for_token(db, token, now=soon).id == member.id
+    assert _last_used(db, token) == first
+    later = first + accounts.LAST_USE_PRECISION
+    accounts.user_for_token(db, token, now=later)
+    assert _last_used(db, token) == later
+
+
+def test_a_last_use_in_the_future_is_corrected(db, member):
+    token = factories.make_token(db, member)
+    now = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)
+    accounts.user_for_token(db, token, now=now + dt.timedelta(hours=1))  # a clock set wrong
+    accounts.user_for_token(db, token, now=now)
+    assert _last_used(db, token) == now
+
+
+def test_a_revoked_or_unknown_token_finds_nobody(db, member):
+    token = factories.make_token(db, member)
+    record = db.scalar(select(ApiToken).where(ApiToken.prefix == token[:10]))
+    assert accounts.revoke_token(db, member, record.id)
+    assert accounts.user_for_token(db, token) is None
+    assert accounts.user_for_token(db, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert accounts.user_for_token(db, "not-a-token") is None
+
+
+def test_an_api_request_records_the_last_use(app, db, member):
+    headers = bearer(db, member)
+    token = headers["Authorization"].removeprefix("Bearer ")
+    app.get("/api/v1/me", headers=headers)
+    first = _last_used(db, token)
+    assert first is not None
+    app.get("/api/v1/me", headers=headers)
+    assert _last_used(db, token) == first  # not written again within the minute
