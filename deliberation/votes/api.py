@@ -194,7 +194,10 @@ def _ranking(request: Any) -> list[Any]:
 def cast_ballot(request: Any) -> dict[str, Any]:
     ranking = _ranking(request)
     try:
-        cast = services.cast_ballot(request.db, request.context.vote, request.user, ranking)
+        context = request.context
+        cast = services.cast_ballot(
+            request.db, context.vote, request.user, ranking, elector=context.elector
+        )
     except ServiceError as error:
         raise api_error(error) from None
     request.response.status = 200 if cast.replaced else 201

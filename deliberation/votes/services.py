@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation import tally as counting
 from deliberation.blt import BltError, format_blt, parse_blt
@@ -541,43 +542,63 @@ def check_ranking(
         ) from None
 
 
+def elector_for_cast(db: Session, vote: Vote, user: User) -> VoteElector | None:
+    """The voter's `VoteElector` row, locked for a cast; None if they are not an elector.
+
+    On PostgreSQL the row is locked (``SELECT … FOR UPDATE``), so two tabs voting at
+    once cannot make two ballots. On SQLite the request already holds the write lock.
+    """
+    query = select(VoteElector).where(
+        VoteElector.vote_id == vote.id, VoteElector.user_id == user.id
+    )
+    if db.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    return db.scalar(query)
+
+
 def cast_ballot(
-    db: Session, vote: Vote, user: User, ranking: Sequence[Any], now: dt.datetime | None = None
+    db: Session,
+    vote: Vote,
+    user: User,
+    ranking: Sequence[Any],
+    now: dt.datetime | None = None,
+    elector: VoteElector | None = None,
 ) -> Cast:
     """Cast ``user``'s ballot, or replace it; returns the receipt (the same on replacement).
 
     Keeping the receipt when a ballot is changed means that a receipt shown to
     someone else says nothing about whether the voter changed their mind later.
+    ``elector``, if given, is the voter's row as `elector_for_cast` returned it in
+    this transaction (the API's context has already read it for the permission check).
     """
     now = now or utcnow()
-    if db.get_bind().dialect.name == "sqlite":
-        # One writer at a time already (the request holds SQLite's write lock).
-        elector = db.get(VoteElector, (vote.id, user.id))
-    else:
-        # Lock the voter's row: two tabs voting at once cannot make two ballots.
-        elector = db.scalar(
-            select(VoteElector)
-            .where(VoteElector.vote_id == vote.id, VoteElector.user_id == user.id)
-            .with_for_update()
-        )
     if elector is None:
+        elector = elector_for_cast(db, vote, user)
+    if elector is None or (elector.vote_id, elector.user_id) != (vote.id, user.id):
         raise Forbidden(_("You are not in this vote's electorate."))
     _require_accepting(vote, now)
     text = ballot_data.canonical(check_ranking(vote, ranking, option_ids(db, vote)))
     key = ballot_data.voter_key(vote.secret or "", vote.id, user.id)
-    existing = None
+    # Plain statements rather than the unit of work: a cast is a handful of rows, and
+    # the ORM's flush machinery cost more than the statements themselves.
     if elector.voted_at is not None:
-        existing = db.scalar(
-            select(BallotKey.receipt).where(
-                BallotKey.vote_id == vote.id, BallotKey.voter_key == key
+        # A replacement: overwrite the ballot the voter's key points to, in one statement.
+        receipt = db.scalar(
+            update(Ballot)
+            .where(
+                Ballot.receipt
+                == select(BallotKey.receipt)
+                .where(BallotKey.vote_id == vote.id, BallotKey.voter_key == key)
+                .scalar_subquery()
             )
+            .values(ranking=text)
+            .returning(Ballot.receipt),
+            execution_options={"synchronize_session": False},
         )
-    if existing is not None:
-        db.execute(update(Ballot).where(Ballot.receipt == existing).values(ranking=text))
-        receipt, replaced = existing, True
-    elif elector.voted_at is not None:
-        # Cannot happen while the keys are intact; refusing keeps one ballot per voter.
-        raise Conflict(_("Your ballot cannot be found to be replaced."))
+        if receipt is None:
+            # Cannot happen while the keys are intact; refusing keeps one ballot per voter.
+            raise Conflict(_("Your ballot cannot be found to be replaced."))
+        replaced = True
     else:
         receipt, replaced = ballot_data.new_receipt(), False
         db.execute(
@@ -586,7 +607,13 @@ def cast_ballot(
             )
         )
         db.execute(insert(BallotKey).values(vote_id=vote.id, voter_key=key, receipt=receipt))
-    elector.voted_at = now
+    db.execute(
+        update(VoteElector)
+        .where(VoteElector.vote_id == vote.id, VoteElector.user_id == user.id)
+        .values(voted_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    set_committed_value(elector, "voted_at", now)
     return Cast(receipt, replaced)
 
 
