@@ -15,9 +15,12 @@ ASSEMBLY = "deliberation.votes.resources.AssemblyElectionContext"
 
 
 def includeme(config: Any) -> None:
-    """Routes, views, static files, and the vote section of the partnership page."""
+    """Routes, views, static files, and the vote sections of partnership and assembly pages."""
+    from partnerstate.i18n import _
+
     # Pages
     vote = r"/votes/{id:\d+}"
+    config.add_route("votes.list", "/votes")
     config.add_route("votes.show", vote, factory=VOTE)
     config.add_route("votes.close", vote + "/close", factory=VOTE)
     config.add_route("votes.receipts", vote + "/receipts", factory=VOTE)
@@ -45,6 +48,13 @@ def includeme(config: Any) -> None:
     config.add_partnership_panel(
         "vote", "votes/panel.jinja2", "deliberation.votes.views.vote_panel", order=5
     )
-    config.add_request_method("deliberation.votes.views.assembly_votes", "assembly_votes")
+    config.add_assembly_panel(
+        "votes",
+        "votes/assembly_panel.jinja2",
+        "deliberation.votes.listing.assembly_panel",
+        order=20,
+    )
+    config.add_nav_item("votes.list", _("Votes"), section="votes.")
     config.scan("deliberation.votes.views")
+    config.scan("deliberation.votes.listing")
     config.scan("deliberation.votes.api")

@@ -341,8 +341,3 @@ def vote_panel(request: Any, partnership: Any) -> dict[str, Any] | None:
         "can_open": can_open,
         "method_labels": forms.METHOD_LABELS,
     }
-
-
-def assembly_votes(request: Any, assembly_id: int) -> list[Vote]:
-    """Request method for the assembly's page: its votes and elections, newest first."""
-    return services.votes_for_assembly(request.db, assembly_id)
