@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -524,8 +524,7 @@ def option_ids(db: Session, vote: Vote) -> list[int]:
     """The vote's option ids in order, without loading the options (their texts can be long)."""
     if "options" in vote.__dict__:  # already loaded
         return [option.id for option in vote.options]
-    query = select(VoteOption.id).where(VoteOption.vote_id == vote.id).order_by(VoteOption.position)
-    return list(db.scalars(query))
+    return list(db.scalars(_OPTION_IDS, {"vote_id": vote.id}))
 
 
 def check_ranking(
@@ -542,18 +541,53 @@ def check_ranking(
         ) from None
 
 
+# The cast's statements, built once: building a statement and its cache key cost about
+# as much as running it, and a cast runs five or six of them.
+_OPTION_IDS = (
+    select(VoteOption.id)
+    .where(VoteOption.vote_id == bindparam("vote_id"))
+    .order_by(VoteOption.position)
+)
+_ELECTOR = select(VoteElector).where(
+    VoteElector.vote_id == bindparam("vote_id"), VoteElector.user_id == bindparam("user_id")
+)
+_ELECTOR_LOCKED = _ELECTOR.with_for_update()
+_NEW_BALLOT = insert(Ballot)
+_NEW_KEY = insert(BallotKey)
+# (Update statements cannot name a parameter after a column, hence "b_".)
+# A replacement overwrites the ballot the voter's key points to, in one statement.
+_REPLACE = (
+    update(Ballot)
+    .where(
+        Ballot.receipt
+        == select(BallotKey.receipt)
+        .where(
+            BallotKey.vote_id == bindparam("b_vote_id"), BallotKey.voter_key == bindparam("b_key")
+        )
+        .scalar_subquery()
+    )
+    .values(ranking=bindparam("b_ranking"))
+    .returning(Ballot.receipt)
+    .execution_options(synchronize_session=False)
+)
+_VOTED = (
+    update(VoteElector)
+    .where(
+        VoteElector.vote_id == bindparam("b_vote_id"), VoteElector.user_id == bindparam("b_user_id")
+    )
+    .values(voted_at=bindparam("b_now"))
+    .execution_options(synchronize_session=False)
+)
+
+
 def elector_for_cast(db: Session, vote: Vote, user: User) -> VoteElector | None:
     """The voter's `VoteElector` row, locked for a cast; None if they are not an elector.
 
     On PostgreSQL the row is locked (``SELECT … FOR UPDATE``), so two tabs voting at
     once cannot make two ballots. On SQLite the request already holds the write lock.
     """
-    query = select(VoteElector).where(
-        VoteElector.vote_id == vote.id, VoteElector.user_id == user.id
-    )
-    if db.get_bind().dialect.name != "sqlite":
-        query = query.with_for_update()
-    return db.scalar(query)
+    query = _ELECTOR if db.get_bind().dialect.name == "sqlite" else _ELECTOR_LOCKED
+    return db.scalar(query, {"vote_id": vote.id, "user_id": user.id})
 
 
 def cast_ballot(
@@ -582,37 +616,18 @@ def cast_ballot(
     # Plain statements rather than the unit of work: a cast is a handful of rows, and
     # the ORM's flush machinery cost more than the statements themselves.
     if elector.voted_at is not None:
-        # A replacement: overwrite the ballot the voter's key points to, in one statement.
-        receipt = db.scalar(
-            update(Ballot)
-            .where(
-                Ballot.receipt
-                == select(BallotKey.receipt)
-                .where(BallotKey.vote_id == vote.id, BallotKey.voter_key == key)
-                .scalar_subquery()
-            )
-            .values(ranking=text)
-            .returning(Ballot.receipt),
-            execution_options={"synchronize_session": False},
-        )
+        params = {"b_vote_id": vote.id, "b_key": key, "b_ranking": text}
+        receipt = db.scalar(_REPLACE, params)
         if receipt is None:
             # Cannot happen while the keys are intact; refusing keeps one ballot per voter.
             raise Conflict(_("Your ballot cannot be found to be replaced."))
         replaced = True
     else:
         receipt, replaced = ballot_data.new_receipt(), False
-        db.execute(
-            insert(Ballot).values(
-                receipt=receipt, vote_id=vote.id, ranking=text, weight=1, source=ONLINE
-            )
-        )
-        db.execute(insert(BallotKey).values(vote_id=vote.id, voter_key=key, receipt=receipt))
-    db.execute(
-        update(VoteElector)
-        .where(VoteElector.vote_id == vote.id, VoteElector.user_id == user.id)
-        .values(voted_at=now),
-        execution_options={"synchronize_session": False},
-    )
+        ballot = {"receipt": receipt, "vote_id": vote.id, "ranking": text, "weight": 1}
+        db.execute(_NEW_BALLOT, {**ballot, "source": ONLINE})
+        db.execute(_NEW_KEY, {"vote_id": vote.id, "voter_key": key, "receipt": receipt})
+    db.execute(_VOTED, {"b_vote_id": vote.id, "b_user_id": user.id, "b_now": now})
     set_committed_value(elector, "voted_at", now)
     return Cast(receipt, replaced)
 

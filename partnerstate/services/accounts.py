@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from partnerstate.database import utcnow
@@ -84,6 +84,19 @@ def create_token(db: Session, user: User, label: str = "") -> str:
     return token
 
 
+# Built once: every API request runs these (building one costs about as much as running it).
+_OWNER = (
+    select(User, ApiToken.id, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None))
+)
+_USED = (
+    update(ApiToken)
+    .where(ApiToken.id == bindparam("b_id"))
+    .values(last_used_at=bindparam("b_now"))
+)
+
+
 def user_for_token(db: Session, token: str, now: dt.datetime | None = None) -> User | None:
     """The owner of an active token, or None. Records when the token was last used.
 
@@ -92,17 +105,13 @@ def user_for_token(db: Session, token: str, now: dt.datetime | None = None) -> U
     """
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.execute(
-        select(User, ApiToken.id, ApiToken.last_used_at)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
-    ).first()
+    row = db.execute(_OWNER, {"digest": _digest(token)}).first()
     if row is None:
         return None
     user, token_id, last_used_at = row
     now = now or utcnow()
     if last_use_due(last_used_at, now):
-        db.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        db.execute(_USED, {"b_id": token_id, "b_now": now})
     return user
 
 
