@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pyramid.httpexceptions import HTTPNotFound
+from sqlalchemy import bindparam, select
 
 from deliberation.votes import services
 from deliberation.votes.models import Vote, VoteElector
@@ -17,6 +18,9 @@ from partnerstate import permissions as perms
 from partnerstate.i18n import _
 from partnerstate.partnerships import membership
 from partnerstate.partnerships.resources import PartnershipContext, parse_id
+
+# Built once (every vote route runs it; building it cost about as much as running it).
+_VOTE = select(Vote).where(Vote.id == bindparam("id"))
 
 
 def _managers(assembly_id: int, permission: str) -> list[tuple[str, str, str]]:
@@ -32,7 +36,7 @@ class VoteContext:
     def __init__(self, request: Any) -> None:
         self.request = request
         vote_id = parse_id(request.matchdict.get("id"))
-        vote = request.db.get(Vote, vote_id) if vote_id else None
+        vote = request.db.scalar(_VOTE, {"id": vote_id}) if vote_id else None
         if vote is None:
             raise HTTPNotFound(request.translate(_("There is no vote with this number.")))
         self.vote: Vote = vote
