@@ -150,17 +150,31 @@ def _request_db(request: Any) -> Session:
     zope.sqlalchemy.register(session, transaction_manager=request.tm)
     request.add_finished_callback(lambda _request: session.close())
     bind = session.get_bind()
-    # Unsafe methods write; so does every request with a bearer token (the token's
-    # last use is recorded, partnerstate.services.accounts.user_for_token).
-    bearer = request.headers.get("Authorization", "")[:7].lower() == "bearer "
-    writes = request.method not in SAFE_METHODS or bearer
-    if writes and isinstance(bind, Engine) and bind.dialect.name == "sqlite":
-        # SQLite has one writer at a time. A transaction that reads first and writes
-        # later fails at once ("database is locked", no busy wait) if another request
-        # wrote in between; taking the write lock at the start makes concurrent
-        # writers wait their turn (busy_timeout) instead.
-        session.connection(execution_options={WRITES: True})
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        if _writes(request):
+            # SQLite has one writer at a time. A transaction that reads first and writes
+            # later fails at once ("database is locked", no busy wait) if another request
+            # wrote in between; taking the write lock at the start makes concurrent
+            # writers wait their turn instead.
+            session.connection(execution_options={WRITES: True})
+        else:
+            # A read: it runs beside the writers, and must not write (services check).
+            session.info[WRITES] = False
     return session
+
+
+def _writes(request: Any) -> bool:
+    """Whether the request may write: unsafe methods, and a bearer token's last use."""
+    if request.method not in SAFE_METHODS:
+        return True
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() != "bearer ":
+        return False
+    # Imported here: the accounts service imports this module.
+    from partnerstate.services import accounts
+
+    # The token's last use is recorded at most once a minute (accounts.user_for_token).
+    return accounts.may_record_use(header[7:].strip())
 
 
 def includeme(config: Any) -> None:

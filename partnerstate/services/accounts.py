@@ -9,7 +9,7 @@ import secrets
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from partnerstate.database import utcnow
+from partnerstate.database import WRITES, utcnow
 from partnerstate.models import ApiToken, User
 from partnerstate.models.accounts import GlobalRole
 from partnerstate.services.passwords import hash_password, verify_password
@@ -91,9 +91,7 @@ _OWNER = (
     .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None))
 )
 _USED = (
-    update(ApiToken)
-    .where(ApiToken.id == bindparam("b_id"))
-    .values(last_used_at=bindparam("b_now"))
+    update(ApiToken).where(ApiToken.id == bindparam("b_id")).values(last_used_at=bindparam("b_now"))
 )
 
 
@@ -101,23 +99,50 @@ def user_for_token(db: Session, token: str, now: dt.datetime | None = None) -> U
     """The owner of an active token, or None. Records when the token was last used.
 
     One query reads the token and its owner; the last use is written only when the
-    recorded one is older than `LAST_USE_PRECISION`.
+    recorded one is older than `LAST_USE_PRECISION`, and never in a transaction that
+    was begun as a read (``db.info[WRITES]`` false, SQLite: see `may_record_use`).
     """
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.execute(_OWNER, {"digest": _digest(token)}).first()
+    digest = _digest(token)
+    row = db.execute(_OWNER, {"digest": digest}).first()
     if row is None:
         return None
     user, token_id, last_used_at = row
     now = now or utcnow()
-    if last_use_due(last_used_at, now):
+    due = last_use_due(last_used_at, now) and last_use_due(_recorded.get(digest), now)
+    if due and db.info.get(WRITES, True):
         db.execute(_USED, {"b_id": token_id, "b_now": now})
+        _remember(digest, now)
     return user
 
 
 def last_use_due(last_used_at: dt.datetime | None, now: dt.datetime) -> bool:
     """Whether a token last used at ``last_used_at`` should have its use recorded now."""
     return last_used_at is None or not (now - LAST_USE_PRECISION < last_used_at <= now)
+
+
+# When this process last recorded each token's use (by digest). A reading request asks
+# `may_record_use` before its transaction begins: on SQLite a transaction that may write
+# must take the one write lock up front (partnerstate.database), and reads should not.
+_recorded: dict[str, dt.datetime] = {}
+RECORDED_MAX = 10_000
+
+
+def may_record_use(token: str, now: dt.datetime | None = None) -> bool:
+    """False if this process recorded ``token``'s use less than a minute ago (no write due)."""
+    return last_use_due(_recorded.get(_digest(token)), now or utcnow())
+
+
+def _remember(digest: str, now: dt.datetime) -> None:
+    if len(_recorded) >= RECORDED_MAX:
+        # Forget what no longer matters; list() copies at once (other threads insert).
+        for old, when in list(_recorded.items()):
+            if last_use_due(when, now):
+                _recorded.pop(old, None)
+        if len(_recorded) >= RECORDED_MAX:
+            _recorded.clear()
+    _recorded[digest] = now
 
 
 def revoke_token(db: Session, user: User, token_id: int) -> bool:

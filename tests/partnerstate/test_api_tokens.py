@@ -8,8 +8,11 @@ import re
 import pytest
 from openapi_spec_validator import validate
 from pyramid.interfaces import IRoutesMapper
+from pyramid.request import Request
 from sqlalchemy import func, select
 
+from partnerstate import database
+from partnerstate.database import WRITES
 from partnerstate.models import ApiToken
 from partnerstate.services import accounts
 from tests import factories
@@ -290,3 +293,52 @@ def test_an_api_request_records_the_last_use(app, db, member):
     assert first is not None
     app.get("/api/v1/me", headers=headers)
     assert _last_used(db, token) == first  # not written again within the minute
+
+
+def test_a_transaction_begun_as_a_read_never_records_the_use(db, member):
+    token = factories.make_token(db, member)
+    db.info[WRITES] = False  # what request.db sets for a read on SQLite
+    assert accounts.user_for_token(db, token).id == member.id
+    assert _last_used(db, token) is None
+    assert accounts.may_record_use(token)  # still due: the next writing request records it
+
+
+def test_a_read_knows_before_it_begins_whether_the_use_is_due(db, member):
+    token = factories.make_token(db, member)
+    now = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)
+    assert accounts.may_record_use(token, now)
+    accounts.user_for_token(db, token, now=now)
+    assert not accounts.may_record_use(token, now + dt.timedelta(seconds=30))
+    assert accounts.may_record_use(token, now + accounts.LAST_USE_PRECISION)
+
+
+@pytest.mark.parametrize(
+    ("method", "authorization", "writes"),
+    [
+        ("GET", None, False),
+        ("POST", None, True),
+        ("DELETE", "Bearer ps_recent", True),
+        ("GET", "Bearer ps_recent", False),
+        ("GET", "Bearer ps_unused", True),
+    ],
+)
+def test_which_requests_begin_as_writes(method, authorization, writes):
+    now = database.utcnow()
+    accounts._remember(accounts._digest("ps_recent"), now)
+    request = Request.blank("/api/v1/me", method=method)
+    if authorization:
+        request.headers["Authorization"] = authorization
+    assert database._writes(request) is writes
+
+
+def test_the_memory_of_recorded_uses_stays_bounded(monkeypatch):
+    monkeypatch.setattr(accounts, "_recorded", {})
+    monkeypatch.setattr(accounts, "RECORDED_MAX", 3)
+    now = dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)
+    accounts._remember("old", now - dt.timedelta(hours=1))
+    accounts._remember("a", now)
+    accounts._remember("b", now)
+    accounts._remember("c", now)  # full: the old entry goes
+    assert set(accounts._recorded) == {"a", "b", "c"}
+    accounts._remember("d", now)  # full of recent entries: start again
+    assert set(accounts._recorded) == {"d"}

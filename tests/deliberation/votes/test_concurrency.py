@@ -1,4 +1,4 @@
-"""Concurrent ballots on SQLite: every cast succeeds, one ballot per voter.
+"""Concurrent ballots and API reads on SQLite: every cast succeeds, one ballot per voter.
 
 SQLite has one writer at a time; a request that read first and wrote later used to
 fail at once with "database is locked" when another request had written in between.
@@ -62,12 +62,17 @@ def test_concurrent_casts_all_succeed(world):
         extra_environ={"HTTP_HOST": "localhost"},
     )
     statuses: list[int] = []
+    reads: list[int] = []
     lock = threading.Lock()
 
     def cast(share: list[str]) -> None:
-        # Each voter casts, then changes their mind twice.
+        # Each voter casts, then changes their mind twice; reads in between, with the
+        # token's last use due (the first: a writing transaction) or not (a read).
         for round_ in range(3):
             for token in share:
+                me = app.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}, status="*")
+                with lock:
+                    reads.append(me.status_int)
                 response = app.post_json(
                     f"/api/v1/votes/{vote_id}/ballots",
                     {"ranking": [options[round_], options[(round_ + 1) % 3]]},
@@ -83,6 +88,7 @@ def test_concurrent_casts_all_succeed(world):
     for thread in threads:
         thread.join()
     assert sorted(set(statuses)) == [200, 201]
+    assert reads == [200] * (3 * VOTERS)
     assert statuses.count(201) == VOTERS and statuses.count(200) == 2 * VOTERS
     engine = make_engine(url)
     with make_session_factory(engine)() as db:
