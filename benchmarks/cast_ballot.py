@@ -4,8 +4,8 @@
     python benchmarks/cast_ballot.py --db postgresql://postgres@127.0.0.1:5432/ps_bench_cast
 
 Prepares an open election with ``--voters`` electors (each with an API token), then
-runs two waitress servers on loopback, one at a time, with the same number of threads
-as ``partnerstate serve`` (8):
+runs waitress servers on loopback, one at a time, all the same way: ``--processes``
+processes (1) of ``--threads`` threads each (8, as ``partnerstate serve``):
 
 * the application, and ``POST /api/v1/votes/{id}/ballots`` with a bearer token and a
   ranking (first ballots and replacements: voters are taken in turn, round and round);
@@ -16,7 +16,9 @@ as ``partnerstate serve`` (8):
 
 A client of ``--clients`` (20) concurrent keep-alive connections (asyncio, in this
 process) sends ``--requests`` requests to each after a warm-up, and reports the
-throughput and the latency percentiles. The database is emptied first.
+throughput, the latency percentiles and, on Linux, the servers' CPU time per request
+(less sensitive than the rest to whatever else the machine is doing; the load average
+is printed too). The database is emptied first.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-THREADS = 8
+THREADS = 8  # partnerstate serve's default
 SECRET = "benchmark-secret-" + "x" * 40
 
 
@@ -52,7 +54,7 @@ def _quiet_waitress() -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
-def serve_app(database_url: str, port: int) -> None:
+def serve_app(database_url: str, port: int, threads: int) -> None:
     import waitress
 
     _quiet_waitress()
@@ -67,10 +69,10 @@ def serve_app(database_url: str, port: int) -> None:
             "partnerstate.environment": "production",
         },
     )
-    waitress.serve(app, host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
+    waitress.serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
 
 
-def serve_bare(port: int) -> None:
+def serve_bare(port: int, threads: int) -> None:
     import waitress
     from pyramid.config import Configurator
 
@@ -85,7 +87,7 @@ def serve_bare(port: int) -> None:
         config.add_route("ballots", "/ballots")
         config.add_view(cast, route_name="ballots", request_method="POST", renderer="json")
         app = config.make_wsgi_app()
-    waitress.serve(app, host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
+    waitress.serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
 
 
 # --- preparing the vote ------------------------------------------------------------------------
@@ -237,7 +239,18 @@ def start(args: list[str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit(f"the server on port {port} did not start")
 
 
-def report(name: str, wall: float, latencies: list[float], statuses: list[int]) -> float:
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a process so far (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report(
+    name: str, wall: float, latencies: list[float], statuses: list[int], cpu: float | None
+) -> float:
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
@@ -245,10 +258,11 @@ def report(name: str, wall: float, latencies: list[float], statuses: list[int]) 
 
     throughput = len(latencies) / wall
     counts = {s: statuses.count(s) for s in sorted(set(statuses))}
+    per_request = f"{cpu / len(latencies) * 1000:5.2f} ms" if cpu is not None else "  ?"
     print(
         f"{name:<34} {throughput:8.0f} req/s   p50 {pct(0.50):6.1f} ms   p95 {pct(0.95):6.1f} ms"
         f"   p99 {pct(0.99):6.1f} ms   mean {statistics.mean(latencies) * 1000:6.1f} ms"
-        f"   statuses {counts}"
+        f"   server CPU {per_request}/req   statuses {counts}"
     )
     return throughput
 
@@ -259,8 +273,10 @@ def main() -> None:
     app_server = sub.add_parser("serve-app")
     app_server.add_argument("--db", required=True)
     app_server.add_argument("--port", type=int, required=True)
+    app_server.add_argument("--threads", type=int, default=THREADS)
     bare_server = sub.add_parser("serve-bare")
     bare_server.add_argument("--port", type=int, required=True)
+    bare_server.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--db", default="sqlite:////tmp/bench_cast.sqlite")
     parser.add_argument("--voters", type=int, default=2000)
     parser.add_argument("--options", type=int, default=10)
@@ -273,12 +289,13 @@ def main() -> None:
         default=1,
         help="server processes per test (a reverse proxy's backends); PostgreSQL for more than 1",
     )
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per server process")
     args = parser.parse_args()
     if args.command == "serve-app":
-        serve_app(args.db, args.port)
+        serve_app(args.db, args.port, args.threads)
         return
     if args.command == "serve-bare":
-        serve_bare(args.port)
+        serve_bare(args.port, args.threads)
         return
 
     vote_id, tokens, option_ids = prepare(args.db, args.voters, args.options)
@@ -299,9 +316,10 @@ def main() -> None:
     ]
     print(
         f"{args.clients} concurrent clients, {args.requests} requests after {args.warmup} to "
-        f"warm up; {args.processes} waitress process(es) with {THREADS} threads each; "
+        f"warm up; {args.processes} waitress process(es) with {args.threads} threads each; "
         f"database: {args.db.split(':')[0]}; "
-        f"{args.voters} voters (first ballots, then replacements)"
+        f"{args.voters} voters (first ballots, then replacements); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     results = {}
     for name, server_args, requests in (
@@ -310,15 +328,21 @@ def main() -> None:
         ("POST /api/v1/votes/{id}/ballots", ["serve-app", "--db", args.db], app_requests),
     ):
         ports = [free_port() for _ in range(args.processes)]
+        server_args = [*server_args, "--threads", str(args.threads)]
         processes = [start(server_args, port) for port in ports]
         try:
             run_load(ports, requests[: args.warmup], args.clients)
+            before = [cpu_seconds(process.pid) for process in processes]
             wall, latencies, statuses = run_load(ports, requests[args.warmup :], args.clients)
+            after = [cpu_seconds(process.pid) for process in processes]
         finally:
             for process in processes:
                 process.terminate()
                 process.wait(timeout=30)
-        results[name] = report(name, wall, latencies, statuses)
+        cpu = None
+        if None not in before and None not in after:
+            cpu = sum(a - b for a, b in zip(after, before, strict=True))  # type: ignore[operator]
+        results[name] = report(name, wall, latencies, statuses, cpu)
     bare, me, app = results.values()
     print(f"cast throughput / bare Pyramid throughput: {app / bare:.0%}")
     print(f"cast throughput / the same app's GET /api/v1/me throughput: {app / me:.0%}")
