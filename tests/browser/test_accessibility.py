@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     accessibility_violations,
     assert_accessible,
     demo_account,
+    has_horizontal_scroll,
     login,
 )
 
@@ -414,6 +415,39 @@ def test_language_switcher_works_with_the_keyboard(page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.evaluate("() => document.documentElement.lang") == "en"
+
+
+# --- reflow: a phone-sized window never scrolls sideways (1.4.10) -------------------------
+
+REFLOW_PAGES = [
+    ("anon", "/commons/{commons}"),
+    ("anon", "/assemblies/{assembly}"),
+    ("anon", "/assemblies/{assembly}/meetings/{meeting}"),
+    ("anon", "/partnerships"),
+    ("anon", "/partnerships/{deliberating}"),
+    ("anon", "/partnerships/{deliberating}/versions"),
+    ("anon", "/votes/{closed_vote}"),
+    ("anon", "/votes/{closed_election}"),
+    ("anon", "/charters"),
+    ("anon", "/charters/{charter}"),
+    ("official", "/assemblies/{assembly}/members"),
+    ("official", "/audit"),
+]
+
+
+def test_pages_reflow_at_320_pixels(open_as, ids):
+    """At 320 CSS pixels (400% zoom) only wide tables scroll, inside their own box."""
+    wide = []
+    for who, path in REFLOW_PAGES:
+        page = open_as(who, "fr")  # the longer words
+        page.set_viewport_size({"width": 320, "height": 640})
+        try:
+            page.goto(path.format(**ids))
+            if has_horizontal_scroll(page):
+                wide.append(path)
+        finally:
+            page.set_viewport_size({"width": 1280, "height": 900})
+    assert not wide, wide
 
 
 # --- colours that axe does not measure -------------------------------------------------------
