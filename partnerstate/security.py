@@ -8,6 +8,7 @@ apart means a logged-in browser can never be driven to call the API by another s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
@@ -33,6 +34,10 @@ def bearer_token(request: Any) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+# How stale users.last_seen_at may get before a request records the visit again.
+LAST_SEEN_EVERY = dt.timedelta(minutes=1)
 
 
 class RootContext:
@@ -73,8 +78,13 @@ class SecurityPolicy:
         if not isinstance(user_id, int):
             return None
         user = request.db.get(User, user_id)
-        if user is not None:
-            user.last_seen_at = utcnow()
+        now = utcnow()
+        # Written at most once a minute: a page and its stylesheets arrive together, and a
+        # write on each would make every one of them queue for SQLite's write lock.
+        if user is not None and (
+            user.last_seen_at is None or now - user.last_seen_at >= LAST_SEEN_EVERY
+        ):
+            user.last_seen_at = now
         return user
 
     def identity(self, request: Any) -> User | None:

@@ -276,3 +276,24 @@ def test_logout_forgets_the_user(member_app, member):
     member_app.post("/logout", {"csrf_token": token}, status=303)
     assert member_app.get("/profile").status_int == 303
     assert re.search(r"/login", member_app.get("/").text)
+
+
+def test_a_visit_is_recorded_at_most_once_a_minute(app, db, member):
+    import datetime as dt
+
+    from tests.conftest import log_in
+
+    log_in(app, member.email)
+    app.get("/profile")
+    db.expire_all()
+    first = db.get(type(member), member.id).last_seen_at
+    assert first is not None
+    app.get("/profile")
+    db.expire_all()
+    assert db.get(type(member), member.id).last_seen_at == first
+    # An hour later, the next request records the visit again.
+    db.get(type(member), member.id).last_seen_at = first - dt.timedelta(hours=1)
+    db.commit()
+    app.get("/profile")
+    db.expire_all()
+    assert db.get(type(member), member.id).last_seen_at > first - dt.timedelta(hours=1)
