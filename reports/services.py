@@ -364,6 +364,12 @@ def looks_like_pdf(data: bytes) -> bool:
     return b"%PDF-" in head and b"%%EOF" in data[-2048:]
 
 
+def add_uploaded_scan(db: Session, item: Charter, actor: User, upload: Any) -> SignedScan:
+    """:func:`add_scan` from an uploaded form field, read no further than the size limit."""
+    data = upload.file.read(MAX_SCAN_BYTES + 1)
+    return add_scan(db, item, actor, filename=upload.filename or "", data=data)
+
+
 def add_scan(
     db: Session,
     item: Charter,

@@ -167,13 +167,7 @@ def upload_scan(request: Any) -> dict[str, Any]:
             fields={"file": _("Send the scan as a multipart/form-data field named file.")},
         )
     item = request.context.charter
-    scan = services.add_scan(
-        request.db,
-        item,
-        request.user,
-        filename=upload.filename or "",
-        data=upload.file.read(services.MAX_SCAN_BYTES + 1),
-    )
+    scan = services.add_uploaded_scan(request.db, item, request.user, upload)
     request.response.status = 201
     return {
         "id": scan.id,

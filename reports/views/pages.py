@@ -195,13 +195,7 @@ def upload_scan(request: Any) -> Any:
         form.add_error("file", _("Choose the PDF file of the scan."))
     else:
         try:
-            scan = services.add_scan(
-                request.db,
-                item,
-                request.user,
-                filename=upload.filename or "",
-                data=upload.file.read(services.MAX_SCAN_BYTES + 1),
-            )
+            scan = services.add_uploaded_scan(request.db, item, request.user, upload)
         except ServiceError as error:
             for message in error.fields.values() or [error.message]:
                 form.add_error("file", message)
