@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from tests.browser.conftest import TIMEOUT_MS, demo_account, login
+from tests.browser.conftest import NAVIGATION_TIMEOUT_MS, TIMEOUT_MS, demo_account, login
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {
@@ -33,6 +33,7 @@ def person(browser: Any, base_url: str, who: str | None, **options: Any) -> Iter
     """A page of a fresh context signed in as the demo account ``who`` (None: a visitor)."""
     context = browser.new_context(base_url=base_url, locale="en-US", **(options or DESKTOP))
     context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     english(context, base_url)
     # Nothing leaves the machine (the map's tiles): the journeys must not wait on the network.
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.browser.conftest import (
+    NAVIGATION_TIMEOUT_MS,
     TIMEOUT_MS,
     accessibility_violations,
     assert_accessible,
@@ -151,6 +152,7 @@ def open_as(browser: Any, base_url: str, storage_states: dict) -> Iterator[Any]:
             storage_state=state,
         )
         context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         context.add_cookies([{"name": "_LOCALE_", "value": locale, "url": base_url}])
         pages[who, locale] = context.new_page()
         return pages[who, locale]
