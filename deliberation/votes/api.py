@@ -2,7 +2,8 @@
 
 Bodies are validated against openapi.yaml first; the services then check the
 electorate (403), the vote's state (409) and the ranking (422), and their refusals
-become the contract's JSON errors.
+(ServiceError) become the contract's JSON errors in one exception view
+(partnerstate.partnerships.api.service_error_view).
 """
 
 from __future__ import annotations
@@ -19,13 +20,8 @@ from partnerstate import permissions as perms
 from partnerstate.api import ApiError, api_config
 from partnerstate.i18n import _
 from partnerstate.localized import pick
-from partnerstate.partnerships.errors import ServiceError
 
 RECEIPTS_PAGE = 1000
-
-
-def api_error(error: ServiceError) -> ApiError:
-    return ApiError(error.status, error.message, code=error.code, fields=error.fields)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -110,17 +106,14 @@ def _created(request: Any, vote: Vote) -> dict[str, Any]:
 def open_partnership_vote(request: Any) -> dict[str, Any]:
     body = request.openapi_validated.body or {}
     closes_at = parse_datetime(body.get("closes_at"))
-    try:
-        vote = services.open_partnership_vote(
-            request.db,
-            request.context.partnership,
-            request.user,
-            method=body.get("method") or "schulze",
-            quorum_percent=body.get("quorum_percent"),
-            closes_at=closes_at,
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    vote = services.open_partnership_vote(
+        request.db,
+        request.context.partnership,
+        request.user,
+        method=body.get("method") or "schulze",
+        quorum_percent=body.get("quorum_percent"),
+        closes_at=closes_at,
+    )
     return _created(request, vote)
 
 
@@ -128,21 +121,18 @@ def open_partnership_vote(request: Any) -> dict[str, Any]:
 def open_election(request: Any) -> dict[str, Any]:
     body = request.openapi_validated.body
     closes_at = parse_datetime(body.get("closes_at"))
-    try:
-        vote = services.open_election(
-            request.db,
-            request.context.assembly,
-            request.user,
-            title=body["title"],
-            method=body["method"],
-            seats=body["seats"],
-            candidates=body["candidates"],
-            quorum_percent=body.get("quorum_percent"),
-            closes_at=closes_at,
-            locale=request.locale_name,
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    vote = services.open_election(
+        request.db,
+        request.context.assembly,
+        request.user,
+        title=body["title"],
+        method=body["method"],
+        seats=body["seats"],
+        candidates=body["candidates"],
+        quorum_percent=body.get("quorum_percent"),
+        closes_at=closes_at,
+        locale=request.locale_name,
+    )
     return _created(request, vote)
 
 
@@ -193,23 +183,17 @@ def _ranking(request: Any) -> list[Any]:
 )
 def cast_ballot(request: Any) -> dict[str, Any]:
     ranking = _ranking(request)
-    try:
-        context = request.context
-        cast = services.cast_ballot(
-            request.db, context.vote, request.user, ranking, elector=context.elector
-        )
-    except ServiceError as error:
-        raise api_error(error) from None
+    context = request.context
+    cast = services.cast_ballot(
+        request.db, context.vote, request.user, ranking, elector=context.elector
+    )
     request.response.status = 200 if cast.replaced else 201
     return {"receipt": cast.receipt, "replaced": cast.replaced}
 
 
 @api_config(route_name="api.vote.close", request_method="POST", permission=perms.CLOSE_VOTE)
 def close_vote(request: Any) -> dict[str, Any]:
-    try:
-        return services.close_vote(request.db, request.context.vote, request.user)
-    except ServiceError as error:
-        raise api_error(error) from None
+    return services.close_vote(request.db, request.context.vote, request.user)
 
 
 def _require_closed(vote: Vote) -> None:
