@@ -36,6 +36,7 @@ from partnerstate.commons.validation import InvalidRecord
 from partnerstate.i18n import _
 from partnerstate.localized import pick
 from partnerstate.markup import render_markdown
+from partnerstate.paging import page_count, redirect_past_last_page
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
@@ -68,14 +69,16 @@ def register(request: Any) -> dict[str, Any]:
     form, filters = _filters(request)
     query = register_query(filters)
     page = _page_number(request)
-    records, more = services.search(
-        request.db, query, request.user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-    )
     total = services.count(request.db, query, request.user)
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = page_count(total, PAGE_SIZE)
 
     def page_url(number: int) -> str:
         return request.route_url("commons.list", _query={**filters, "page": number})
+
+    redirect_past_last_page(page, pages, page_url)
+    records, more = services.search(
+        request.db, query, request.user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
 
     export_filters = {k: val for k, val in filters.items() if k not in ("sort", "status")}
     settings = request.registry["partnerstate.settings"]

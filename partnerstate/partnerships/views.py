@@ -18,6 +18,7 @@ from partnerstate.commons.models import Commons
 from partnerstate.database import utcnow
 from partnerstate.i18n import LOCALES, _
 from partnerstate.localized import pick
+from partnerstate.paging import page_count, redirect_past_last_page
 from partnerstate.partnerships import diff, forms, lifecycle, membership, services
 from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Invalid, ServiceError
@@ -89,8 +90,7 @@ def list_partnerships(request: Any) -> dict[str, Any]:
     )
     page = parse_id(params.get("page", "")) or 1
     total = services.count(request.db, query)
-    items = services.search(request.db, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    commons_names = _commons_names(request, {item.commons_id for item in items})
+    pages = page_count(total, PAGE_SIZE)
     filters = {
         "status": query.status or "",
         "commons": str(query.commons_id or ""),
@@ -102,11 +102,15 @@ def list_partnerships(request: Any) -> dict[str, Any]:
             "partnerships.list", _query={**{k: v for k, v in filters.items() if v}, "page": number}
         )
 
+    redirect_past_last_page(page, pages, page_url)
+    items = services.search(request.db, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    commons_names = _commons_names(request, {item.commons_id for item in items})
+
     return {
         "items": items,
         "total": total,
         "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "pages": pages,
         "page_url": page_url,
         "filters": filters,
         "commons_names": commons_names,

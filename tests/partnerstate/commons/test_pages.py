@@ -102,6 +102,13 @@ def test_register_pages_without_javascript(app, db, member, official):
     assert "Commons 22" in second.text
     assert "Page 2 of 2" in second.text
     assert "Previous page" in second.text
+    # A page past the end (an old link, a narrower search) goes to the last page.
+    past = app.get("/commons", {"page": "7", "q": "Commons"}, status=302)
+    assert "page=2" in past.location and "q=Commons" in past.location
+    assert "Page 2 of 2" in past.follow().text
+    narrowed = app.get("/commons", {"page": "2", "q": "Commons 05"}, status=302)
+    assert "page=1" in narrowed.location
+    assert "Commons 05" in narrowed.follow().text
 
 
 def test_register_shows_rejected_on_request(app, db, member, official):

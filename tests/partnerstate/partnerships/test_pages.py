@@ -37,6 +37,9 @@ def test_the_list_is_public_and_filters(app, db, cast):
     assert "Tool library pact" in by_assembly.text
     # Nonsense filters are ignored, never an error.
     app.get("/partnerships", {"status": "x", "commons": "abc", "page": "-1"}, status=200)
+    # A page past the end goes to the last one, keeping the filters.
+    past = app.get("/partnerships", {"status": "deliberation", "page": "5"}, status=302)
+    assert "page=1" in past.location and "status=deliberation" in past.location
     assert draft.id and open_.id
 
 

@@ -1,0 +1,18 @@
+"""Numbered pages of a listing: how many there are, and what a page past the end means."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pyramid.httpexceptions import HTTPFound
+
+
+def page_count(total: int, page_size: int) -> int:
+    """At least one page, so that an empty listing still reads "Page 1 of 1"."""
+    return max(1, -(-total // page_size))
+
+
+def redirect_past_last_page(page: int, pages: int, page_url: Callable[[int], str]) -> None:
+    """Send a page number past the end (an old link, fewer results now) to the last page."""
+    if page > pages:
+        raise HTTPFound(location=page_url(pages))
