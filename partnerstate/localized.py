@@ -26,13 +26,22 @@ def normalize(value: Any, locale: str) -> LocalizedText:
     raise TypeError("expected a string or an object keyed by language")
 
 
-def pick(value: Any, locale: str, fallback: str = "en") -> str:
-    """The text in ``locale``, else the fallback language, else any language at all."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
+def shown_language(value: Any, locale: str, fallback: str = "en") -> str | None:
+    """The language ``pick`` shows: ``locale``, else the fallback, else the first given.
+
+    None for a plain string or an empty value (its language is not recorded).
+    """
+    if not isinstance(value, dict):
+        return None
     for key in (locale, fallback):
         if value.get(key):
-            return str(value[key])
-    return next((str(text) for text in value.values() if text), "")
+            return key
+    return next((str(key) for key, text in value.items() if text), None)
+
+
+def pick(value: Any, locale: str, fallback: str = "en") -> str:
+    """The text in ``locale``, else the fallback language, else any language at all."""
+    if isinstance(value, str):
+        return value
+    language = shown_language(value, locale, fallback)
+    return str(value[language]) if language else ""

@@ -8,7 +8,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from partnerstate import i18n
-from partnerstate.localized import pick
+from partnerstate.localized import pick, shown_language
 
 
 def _request(context: Any) -> Any:
@@ -44,6 +44,22 @@ def localized_filter(context: Any, value: Any) -> str:
     )
 
 
+@pass_context
+def lang_attribute_filter(context: Any, value: Any) -> Markup:
+    """` lang="xx"` when ``value|localized`` falls back to another language than the page's.
+
+    WCAG 3.1.2: a screen reader must read a French description with a French voice
+    on an English page. Put it on the element that holds the text: ``<h1{{ x|lang }}>``.
+    """
+    request = _request(context)
+    language = shown_language(
+        value, request.locale_name, request.registry["partnerstate.settings"].default_locale
+    )
+    if language is None or language == request.locale_name:
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
+
+
 def add_nav_item(config: Any, route: str, label: Any, section: str | None = None) -> None:
     """Directive for feature packages: put a link to ``route`` in the main navigation."""
     items = config.registry.setdefault("partnerstate.nav", [])
@@ -67,6 +83,7 @@ def includeme(config: Any) -> None:
             number=number_filter,
             percent=percent_filter,
             localized=localized_filter,
+            lang=lang_attribute_filter,
         )
         env.globals["locales"] = i18n.LOCALES
         env.globals["Markup"] = Markup

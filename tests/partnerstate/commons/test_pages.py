@@ -192,6 +192,26 @@ def test_record_page_in_french(app, db, member, official):
     assert "Tour d&#39;arrosage." in page.text
 
 
+def test_text_shown_in_another_language_says_which(app, db, member, official):
+    """WCAG 3.1.2: French text on an English page carries lang="fr", for screen readers."""
+    commons = published(
+        db,
+        member,
+        official,
+        name={"fr": "Grainothèque du quartier"},
+        summary={"fr": "Des graines à partager."},
+        description={"en": "Seeds to share.", "fr": "Des graines à partager."},
+    )
+    english = app.get(f"/commons/{commons.id}").text
+    assert '<h1 lang="fr">Grainothèque du quartier</h1>' in english
+    assert '<p class="lead" lang="fr">Des graines à partager.</p>' in english
+    assert '<div class="prose"><p>Seeds to share.</p>' in english
+    listed = app.get("/commons").text
+    assert 'lang="fr">Grainothèque du quartier</a>' in listed
+    french = app.get(f"/commons/{commons.id}?_LOCALE_=fr").text
+    assert "<h1>Grainothèque du quartier</h1>" in french
+
+
 def test_rejected_record_shows_reasons_to_anyone(app, db, member, official):
     commons = make_commons(db, member, name="Members-only club")
     services.reject(db, commons, official, "Access is restricted to members who pay.")

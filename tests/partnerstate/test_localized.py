@@ -1,0 +1,38 @@
+"""Locale-keyed user content: which language is shown, and the text itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnerstate.localized import normalize, pick, shown_language
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "expected"),
+    [
+        ({"en": "Garden", "fr": "Jardin"}, "fr", "fr"),
+        ({"en": "Garden", "fr": "Jardin"}, "de", "en"),
+        ({"fr": "Jardin"}, "en", "fr"),
+        ({"fr": "", "de": "Garten"}, "fr", "de"),
+        ({}, "en", None),
+        ("Garden", "fr", None),
+        (None, "en", None),
+    ],
+)
+def test_shown_language(value, locale, expected):
+    assert shown_language(value, locale) == expected
+
+
+def test_pick_follows_the_shown_language():
+    assert pick({"en": "Garden", "fr": "Jardin"}, "fr") == "Jardin"
+    assert pick({"fr": "Jardin"}, "en") == "Jardin"
+    assert pick({"de": "Garten"}, "fr", fallback="de") == "Garten"
+    assert pick("Garden", "fr") == "Garden"
+    assert pick(None, "fr") == "" and pick({}, "fr") == ""
+
+
+def test_normalize_keeps_only_text():
+    assert normalize("  Garden ", "en") == {"en": "Garden"}
+    assert normalize({"en": " ", "fr": "Jardin", "de": 3}, "en") == {"fr": "Jardin"}
+    with pytest.raises(TypeError):
+        normalize(3, "en")
