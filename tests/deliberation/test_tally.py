@@ -13,7 +13,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -559,11 +558,10 @@ def million_ballots(distinct: int) -> tuple[list[str], Ballots]:
 
 
 @pytest.mark.parametrize("method", ["schulze", "ranked-pairs", "irv", "stv"])
-def test_a_million_grouped_ballots_count_fast(method: str) -> None:
+def test_a_million_grouped_ballots_are_all_counted(method: str) -> None:
+    # Grouped ballots carry their weight through every method. How fast is measured by
+    # benchmarks/close_vote.py, not here: a timed test fails on a busy machine.
     options, ballots = million_ballots(5000)
     assert sum(n for n, _ in ballots) == 1_000_000
-    started = time.perf_counter()
     result = tally(method, options, ballots, seats=3 if method == "stv" else 1)
-    elapsed = time.perf_counter() - started
     assert result["ballots"] == 1_000_000
-    assert elapsed < 1.0, f"{method}: {elapsed:.2f} s"  # about 0.05 s on a laptop
