@@ -314,6 +314,9 @@ def test_form_errors_are_tied_to_their_fields(open_as, ids, who, path, form, val
 
     summary = page.get_by_role("alert").first
     assert summary.is_visible(), f"{page.url}: no alert after a form with errors"
+    # The keyboard starts from the list of what to correct (autofocus, no JavaScript).
+    focused = page.evaluate("() => document.activeElement.getAttribute('role')")
+    assert focused == "alert", f"{page.url}: the focus is not on the error summary"
     invalid = page.evaluate(
         """() => [...document.querySelectorAll('[aria-invalid=true]')].map(field => ({
             name: field.name,
