@@ -82,8 +82,8 @@ def test_outsider_is_offered_to_join(app, db, cast):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("member", "You are a member of this assembly"),
-        ("facilitator", "You are a facilitator of this assembly"),
+        ("member", "Your role in this assembly: member, since"),
+        ("facilitator", "Your role in this assembly: facilitator, since"),
         ("observer", "Observers read and comment but do not vote."),
     ],
 )
@@ -337,7 +337,7 @@ def test_join_is_for_signed_in_people_of_open_assemblies(app, db, cast):
 def test_leave_and_withdraw(app, db, cast):
     as_(app, cast.member)
     url = f"/assemblies/{cast.assembly.id}/leave"
-    assert "You are a member of this assembly." in app.get(url).text
+    assert "Your role in this assembly: member." in app.get(url).text
     post(app, url)
     assert services.membership_role(db, cast.assembly.id, cast.member.id) is None
     app.get(url, status=403)

@@ -160,8 +160,7 @@ def test_a_facilitator_admits_refuses_and_changes_roles(browser, base_url):
 
         # The newcomer, now an observer, sees it on the same page.
         newcomer.reload()
-        # Not the whole sentence: it reads "You are a observer" (a wording bug, reported).
-        expect(standing).to_contain_text("observer of this assembly since")
+        expect(standing).to_contain_text("Your role in this assembly: observer, since")
         expect(standing).to_contain_text("Observers read and comment but do not vote.")
         expect(standing).to_contain_text("You may not vote in this assembly's votes.")
 
