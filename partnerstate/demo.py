@@ -68,9 +68,16 @@ def seed_accounts(db: Session, demo: dict[str, Any]) -> None:
         users[account.email.split("@")[0]] = user
 
 
-def seed(db: Session) -> list[DemoAccount]:
-    """Run every seeder; return the demo accounts to print."""
-    demo: dict[str, Any] = {}
+DEFAULT_SITE_URL = "http://127.0.0.1:6543"
+
+
+def seed(db: Session, site_url: str = DEFAULT_SITE_URL) -> list[DemoAccount]:
+    """Run every seeder; return the demo accounts to print.
+
+    ``site_url`` is where the demo will be served: the demo charter prints its
+    verification link and QR code for that address.
+    """
+    demo: dict[str, Any] = {"site_url": site_url}
     for target in SEEDERS:
         module_name, function = target.split(":")
         getattr(importlib.import_module(module_name), function)(db, demo)

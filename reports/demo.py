@@ -17,9 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partnerstate.database import utcnow
+from partnerstate.demo import DEFAULT_SITE_URL
 from partnerstate.partnerships.models import Partnership
-
-BASE_URL = "http://127.0.0.1:6543"
 
 
 def _t(en: str, fr: str) -> dict[str, str]:
@@ -121,7 +120,7 @@ def seed(db: Session, demo: dict[str, Any]) -> None:
             commons_signatory_role="Président de La Remise de Moulins",
             commons_signatory=users.get("membre"),
         ),
-        base_url=BASE_URL,
+        base_url=demo.get("site_url", DEFAULT_SITE_URL),
     )
     services.sign(
         db,

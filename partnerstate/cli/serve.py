@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import click
 
 from partnerstate.cli.common import db_option
 from partnerstate.cli.init import initialize
+
+
+def _reachable(host: str) -> str:
+    """A host a browser can open: the demo charter's printed link points at this server,
+    and a listen-everywhere address (0.0.0.0, ::) is not one to visit."""
+    try:
+        unspecified = ipaddress.ip_address(host).is_unspecified
+    except ValueError:  # a name, e.g. localhost
+        unspecified = not host
+    return "127.0.0.1" if unspecified else host
 
 
 @click.command("serve")
@@ -21,7 +33,7 @@ def serve(database_url: str, demo: bool, host: str, port: int, threads: int) -> 
     from partnerstate import main
     from partnerstate.settings import SettingsError
 
-    initialize(database_url, demo)
+    initialize(database_url, demo, f"http://{_reachable(host)}:{port}")
     try:
         app = main({}, **{"partnerstate.database_url": database_url})
     except SettingsError as error:

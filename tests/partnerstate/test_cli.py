@@ -104,6 +104,19 @@ def test_demo_accounts_can_log_in(runner, db_url):
         engine.dispose()
 
 
+def test_demo_charter_links_to_where_the_demo_is_served(runner, db_url):
+    from reports.models import Charter
+
+    run(runner, "init", "--demo", "--site-url", "http://city.example:8080", "--db", db_url)
+    engine = make_engine(db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            charter = session.scalars(select(Charter)).one()
+            assert charter.base_url == "http://city.example:8080"
+    finally:
+        engine.dispose()
+
+
 def test_environment_variable_selects_the_database(runner, db_url):
     result = runner.invoke(cli, ["init"], env={"PARTNERSTATE_DATABASE_URL": db_url})
     assert result.exit_code == 0, result.output
@@ -258,3 +271,18 @@ def test_unknown_subcommand_is_exit_2(runner):
     result = run(runner, "frobnicate")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("host", "link_host"),
+    [
+        ("0.0.0.0", "127.0.0.1"),
+        ("::", "127.0.0.1"),
+        ("localhost", "localhost"),
+        ("10.1.2.3", "10.1.2.3"),
+    ],
+)
+def test_serve_links_the_demo_charter_to_a_reachable_host(host, link_host):
+    from partnerstate.cli.serve import _reachable
+
+    assert _reachable(host) == link_host
