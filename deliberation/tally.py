@@ -405,32 +405,82 @@ class _BallotsExhausted(Exception):
         self.count = count
 
 
-def _next_choice(ranking: list[list[str]], start: int, removed: set[str]) -> tuple[list[str], int]:
-    """Where a ballot goes from group ``start`` on: ``([candidate], next group)`` or
-    ``([], len(ranking))`` once exhausted.
+class _Prefix:
+    """A node of the rankings' prefix tree: the ballots whose ranking starts this way.
 
-    The first group with a continuing candidate decides; two or more continuing in it
-    is an overvote, which exhausts the ballot for good (Burlington's rule).
+    A close of a million ballots reads ~100,000 distinct rankings, but far fewer
+    prefixes matter at any moment: a ballot's path through an IRV or STV count depends
+    only on the groups up to its current choice. So the count moves whole prefixes,
+    not rankings (hundreds of library ballots instead of a hundred thousand).
     """
-    for position in range(start, len(ranking)):
-        continuing = [c for c in ranking[position] if c not in removed]
+
+    __slots__ = ("children", "ends", "weight")
+
+    def __init__(self) -> None:
+        self.weight = 0  # of every ranking that starts with this prefix
+        self.ends = 0  # of the rankings that stop here
+        self.children: dict[tuple[str, ...], _Prefix] = {}
+
+
+def _prefix_tree(profile: list[tuple[int, list[list[str]]]]) -> _Prefix:
+    root = _Prefix()
+    for weight, ranking in profile:
+        node = root
+        for group in ranking:
+            key = tuple(group)
+            child = node.children.get(key)
+            if child is None:
+                child = node.children[key] = _Prefix()
+            child.weight += weight
+            node = child
+        node.ends += weight
+    return root
+
+
+class _Entry(dict):  # type: ignore[type-arg]
+    """A library ballot: ``{"count", "ballot": [current choice], "node": its _Prefix}``.
+
+    pyvotecore deep-copies its ballots before counting; the tree is shared, not copied.
+    """
+
+    def __deepcopy__(self, memo: Any) -> _Entry:
+        copied = _Entry(self)
+        copied["ballot"] = list(self["ballot"])
+        return copied
+
+
+def _next_choices(node: _Prefix, scale: float, removed: set[str]) -> tuple[list[_Entry], float]:
+    """Where the ballots of ``node`` go once its current choice leaves the count.
+
+    Each ballot goes to the first later group that still has a continuing candidate;
+    two or more continuing in it is an overvote, which exhausts the ballot for good
+    (Burlington's rule); a ranking with nothing left is exhausted. ``scale`` is the
+    share of the ballots' weight still counting (below 1 after an STV surplus).
+    Returns the new library ballots and the weight exhausted.
+    """
+    entries: list[_Entry] = []
+    exhausted = node.ends * scale
+    for group, child in node.children.items():
+        continuing = [c for c in group if c not in removed]
         if len(continuing) == 1:
-            return continuing, position + 1
-        if continuing:
-            break
-    return [], len(ranking)
+            entries.append(_Entry(count=child.weight * scale, ballot=continuing, node=child))
+        elif continuing:
+            exhausted += child.weight * scale
+        else:  # every candidate of the group is gone: look further down
+            deeper, lost = _next_choices(child, scale, removed)
+            entries += deeper
+            exhausted += lost
+    return entries, exhausted
 
 
 class _RankedSTV(STV):  # type: ignore[misc]
     """pyvotecore's STV, fed one candidate at a time, and stopped before it can hang.
 
-    Each library ballot is ``{"count", "ballot": [current choice] or [] once exhausted,
-    "id": its ranking in ``rankings``, "at": the next group to look at}``: the rest of
-    the ranking is consulted only when the current choice leaves the count. That is how
+    Its ballots are `_Entry` prefixes of rankings, each with its current choice only;
+    the rest of the ranking is consulted when that choice leaves the count. That is how
     equal ranks follow the overvote rule, which the library's plain lists cannot
-    express. (Plain ints also keep the library's deep copies cheap.) One extra ballot
-    of weight 0 lists every candidate, so candidates without votes still appear, at 0,
-    and can be excluded.
+    express. One extra ballot of weight 0 (no ``node``) lists every candidate, so
+    candidates without votes still appear, at 0, and can be excluded.
 
     The library's only path to an endless loop is its "reset" once no ballot is live;
     `remove_candidates_from_ballots`, run at the end of every round, notes that state
@@ -439,61 +489,60 @@ class _RankedSTV(STV):  # type: ignore[misc]
 
     def __init__(
         self,
-        ballots: list[dict[str, Any]],
+        ballots: list[_Entry],
         tie_breaker: Any = None,
         required_winners: int = 1,
         *,
-        rankings: list[list[list[str]]],
+        exhausted: float = 0,
     ) -> None:
-        self.rankings = rankings
         self.removed: set[str] = set()
+        self.exhausted = float(exhausted)
         self.exhausted_weight: list[float] = []
-        self.working: list[dict[str, Any]] = ballots
         self.stuck = not _live(ballots)
         super().__init__(ballots, tie_breaker=tie_breaker, required_winners=required_winners)
 
-    def tallies(self, ballots: list[dict[str, Any]]) -> dict[str, float]:
+    def tallies(self, ballots: list[_Entry]) -> dict[str, float]:
         if self.stuck:
             raise _BallotsExhausted(self)
         if len(self.exhausted_weight) > len(self.candidates):
             # Every round elects or excludes someone; more rounds would be a library bug.
             raise TallyError("the STV count made no progress")
-        self.working = ballots
-        self.exhausted_weight.append(_exhausted(ballots))
+        self.exhausted_weight.append(self.exhausted)
         return super().tallies(ballots)  # type: ignore[no-any-return]
 
     def remove_candidates_from_ballots(
-        self, candidates: Iterable[str], ballots: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
+        self, candidates: Iterable[str], ballots: list[_Entry]
+    ) -> list[_Entry]:
         leaving = set(candidates)
         self.removed |= leaving
+        kept: list[_Entry] = []
         for ballot in ballots:
-            if ballot["id"] is None:  # the weight-0 list of every candidate
+            node = ballot.get("node")
+            if node is None:  # the weight-0 list of every candidate
                 ballot["ballot"] = [c for c in ballot["ballot"] if c not in leaving]
-            elif ballot["ballot"] and ballot["ballot"][0] in leaving:
-                ranking = self.rankings[ballot["id"]]
-                ballot["ballot"], ballot["at"] = _next_choice(ranking, ballot["at"], self.removed)
-        self.stuck = not _live(ballots)
-        return ballots
+                kept.append(ballot)
+            elif ballot["ballot"][0] in leaving:
+                # The library has already scaled a surplus's count; pass the share on.
+                moved, lost = _next_choices(node, ballot["count"] / node.weight, self.removed)
+                kept += moved
+                self.exhausted += lost
+            else:
+                kept.append(ballot)
+        self.stuck = not _live(kept)
+        return kept
 
 
 class _RankedIRV(IRV):  # type: ignore[misc]
     """pyvotecore's IRV (its STV for one seat) running on `_RankedSTV`."""
 
-    def __init__(
-        self, ballots: list[dict[str, Any]], tie_breaker: Any, rankings: list[Any]
-    ) -> None:
-        count = functools.partial(_RankedSTV, rankings=rankings)
+    def __init__(self, ballots: list[_Entry], tie_breaker: Any, exhausted: float) -> None:
+        count = functools.partial(_RankedSTV, exhausted=exhausted)
         AbstractSingleWinnerVotingSystem.__init__(self, ballots, count, tie_breaker=tie_breaker)
 
 
-def _live(ballots: list[dict[str, Any]]) -> bool:
+def _live(ballots: list[_Entry]) -> bool:
     # The library's own test for "votes left to count".
     return any(b["count"] > 0 and b["ballot"] for b in ballots)
-
-
-def _exhausted(ballots: list[dict[str, Any]]) -> float:
-    return float(sum(b["count"] for b in ballots if b["id"] is not None and not b["ballot"]))
 
 
 def _runoff(
@@ -503,20 +552,16 @@ def _runoff(
     seats: int,
     order: list[str],
 ) -> Result:
-    rankings = [ranking for _, ranking in profile]
-    ballots: list[dict[str, Any]] = []
-    for number, (weight, ranking) in enumerate(profile):
-        current, at = _next_choice(ranking, 0, set())
-        ballots.append({"count": weight, "ballot": current, "id": number, "at": at})
-    ballots.append({"count": 0, "ballot": list(standing), "id": None, "at": 0})
+    ballots, exhausted = _next_choices(_prefix_tree(profile), 1, set())
+    ballots.append(_Entry(count=0, ballot=list(standing)))
     fill: dict[str, Any] | None = None
     try:
         if method == "irv":
-            irv = _RankedIRV(ballots, tie_breaker=list(order), rankings=rankings)
+            irv = _RankedIRV(ballots, tie_breaker=list(order), exhausted=exhausted)
             count = irv.multiple_winner_instance
         else:
             count = _RankedSTV(
-                ballots, tie_breaker=list(order), required_winners=seats, rankings=rankings
+                ballots, tie_breaker=list(order), required_winners=seats, exhausted=exhausted
             )
     except _BallotsExhausted as stop:
         count = stop.count
@@ -574,7 +619,7 @@ def _fill_exhausted(count: _RankedSTV, seats: int, order: list[str], number: int
         number,
         quota=count.quota,
         tallies=dict.fromkeys(continuing, 0),
-        exhausted=_number(_exhausted(count.working)),
+        exhausted=_number(count.exhausted),
         elected=elected,
         eliminated=excluded,
         tied=continuing if excluded else [],

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deliberation.blt import parse_blt
 from deliberation.tally import (
@@ -151,6 +153,60 @@ def test_tennessee_irv_rounds() -> None:
     assert rounds[1]["eliminated"] == ["Nashville"]
     assert rounds[2]["tallies"] == {"Memphis": 42, "Knoxville": 58}
     assert rounds[2]["elected"] == ["Knoxville"]
+
+
+def plain_irv(candidates: list[str], ballots: Ballots) -> tuple[list[str], list[tuple]]:
+    """IRV the textbook way, for strict rankings: recount every ballot every round.
+
+    Droop quota on the first round's ballots; the lowest is excluded, a tie excluding
+    the latest candidate in the list (the tally's default tie-break order).
+    """
+    continuing = list(candidates)
+    quota = sum(w for w, _ in ballots) // 2 + 1
+    rounds = []
+    while len(continuing) > 1:
+        tallies = dict.fromkeys(continuing, 0)
+        exhausted = 0
+        for weight, ranking in ballots:
+            choice = next((g[0] for g in ranking if g[0] in continuing), None)
+            if choice is None:
+                exhausted += weight
+            else:
+                tallies[choice] += weight
+        rounds.append((tallies, exhausted))
+        leader = max(continuing, key=lambda c: tallies[c])
+        if tallies[leader] >= quota:
+            return [leader], rounds
+        lowest = min(tallies.values())
+        continuing.remove([c for c in continuing if tallies[c] == lowest][-1])
+    return continuing, rounds
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=6).flatmap(
+        lambda n: st.lists(
+            st.tuples(
+                st.integers(min_value=1, max_value=9),
+                st.permutations([f"c{i}" for i in range(n)]).flatmap(
+                    lambda order: st.integers(min_value=1, max_value=len(order)).map(
+                        lambda length: [[c] for c in order[:length]]
+                    )
+                ),
+            ),
+            min_size=1,
+            max_size=25,
+        ).map(lambda ballots: ([f"c{i}" for i in range(n)], ballots))
+    )
+)
+def test_irv_moves_ballots_as_a_plain_recount_would(election: tuple[list[str], Ballots]) -> None:
+    # The count moves prefixes of rankings, not ballots one by one: every round must
+    # still hold exactly the tallies and exhausted weight of a recount from scratch.
+    candidates, ballots = election
+    winners, rounds = plain_irv(candidates, ballots)
+    result = tally("irv", candidates, ballots)
+    assert result["winners"] == winners
+    assert [(r["tallies"], r["exhausted"]) for r in result["rounds"]] == rounds
 
 
 # Wikipedia, "Single transferable vote": food for a party, 20 voters, 3 choices.
