@@ -12,8 +12,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
 
 from tests.browser.conftest import NAVIGATION_TIMEOUT_MS, TIMEOUT_MS, demo_account, login
+
+DEMO_ASSEMBLY = "Lille Assembly of the Commons"
+DEMO_PANTRY = "Faubourg community pantry"  # published; any number of partnerships may name it
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {
@@ -60,3 +66,28 @@ def submit(page: Any, form: str = "main form") -> None:
     """Submit ``form`` with its submit button and wait for the next page."""
     with page.expect_navigation():
         page.locator(form).locator("button[type=submit]").first.click()
+
+
+def draft_partnership(official: Any, title: str) -> str:
+    """An official drafts a partnership of the demo assembly for the demo pantry, through
+    the form (one commitment each side); returns the partnership's path."""
+    official.goto("/partnerships")
+    official.get_by_role("link", name="Draft a partnership").click()
+    official.get_by_label("Assembly").select_option(label=DEMO_ASSEMBLY)
+    official.get_by_label("Commons", exact=True).select_option(label=DEMO_PANTRY)
+    official.get_by_label("Language of the texts below").select_option("en")
+    official.get_by_label("Title").fill(title)
+    official.get_by_label("Purpose and general interest").fill(
+        "Nobody in the Faubourg goes hungry: the pantry shares what shops give."
+    )
+    city = official.locator("fieldset.commitment").first
+    city.get_by_label("Kind").select_option("space")
+    city.get_by_label("What the city commits to").fill("A cold room in the market hall")
+    official.get_by_label("What the commoners commit to").first.fill(
+        "Open the pantry five days a week"
+    )
+    official.get_by_label("Duration in months").fill("36")
+    submit(official)
+    expect(flash(official)).to_have_text("The draft partnership was saved.")
+    expect(official).to_have_url(re.compile(r"/partnerships/\d+$"))
+    return urlsplit(official.url).path

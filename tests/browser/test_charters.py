@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
-from tests.browser.journeys import flash, person, submit, unique
+from tests.browser.journeys import draft_partnership, flash, person, submit, unique
 
 pytestmark = pytest.mark.browser
 
@@ -117,27 +117,7 @@ def test_an_adopted_partnership_is_chartered_signed_and_verified(browser, base_u
         person(browser, base_url, "membre") as signatory,
     ):
         # The city drafts the pact and opens it to deliberation, then to the vote.
-        official.goto("/partnerships")
-        official.get_by_role("link", name="Draft a partnership").click()
-        official.get_by_label("Assembly").select_option(label="Lille Assembly of the Commons")
-        official.get_by_label("Commons", exact=True).select_option(
-            label="Faubourg community pantry"
-        )
-        official.get_by_label("Language of the texts below").select_option("en")
-        official.get_by_label("Title").fill(title)
-        official.get_by_label("Purpose and general interest").fill(
-            "Nobody in the Faubourg goes hungry: the pantry shares what shops give."
-        )
-        city = official.locator("fieldset.commitment").first
-        city.get_by_label("Kind").select_option("space")
-        city.get_by_label("What the city commits to").fill("A cold room in the market hall")
-        official.get_by_label("What the commoners commit to").first.fill(
-            "Open the pantry five days a week"
-        )
-        official.get_by_label("Duration in months").fill("24")
-        submit(official)
-        expect(flash(official)).to_have_text("The draft partnership was saved.")
-        partnership_path = re.sub(r"^https?://[^/]+", "", official.url)
+        partnership_path = draft_partnership(official, title)
         submit(official, "main form[action$='/open_deliberation']")
         official.get_by_role("link", name="Open the vote…").click()
         submit(official)

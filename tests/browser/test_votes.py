@@ -32,12 +32,19 @@ from playwright.sync_api import expect
 
 from deliberation.blt import parse_blt
 from tests.browser.conftest import assert_accessible
-from tests.browser.journeys import DESKTOP, PHONE, flash, person, submit, unique
+from tests.browser.journeys import (
+    DEMO_ASSEMBLY,
+    DESKTOP,
+    PHONE,
+    draft_partnership,
+    flash,
+    person,
+    submit,
+    unique,
+)
 
 pytestmark = pytest.mark.browser
 
-ASSEMBLY = "Lille Assembly of the Commons"
-COMMONS = "Faubourg community pantry"  # published; any number of partnerships may name it
 STATUS_QUO = "Status quo: no partnership"
 SUBPROCESS_TIMEOUT_S = 60
 
@@ -147,20 +154,7 @@ def test_members_rank_a_partnership_on_their_phones_then_anyone_checks_and_recou
 
     # An official drafts the partnership and opens the deliberation.
     official = people("official")
-    official.goto("/partnerships/new")
-    official.locator("#assembly_id").select_option(label=ASSEMBLY)
-    official.locator("#commons_id").select_option(label=COMMONS)
-    official.locator("#language").select_option("en")
-    official.locator("#title").fill(proposal)
-    official.locator("#purpose").fill("Keep the pantry open five days a week.")
-    official.locator("#city_commitments-0-kind").select_option("space")
-    official.locator("#city_commitments-0-description").fill("The ground floor, rent-free.")
-    official.locator("#commons_commitments-0-description").fill("Open to every resident.")
-    official.locator("#duration_months").fill("36")
-    submit(official)
-    expect(flash(official)).to_contain_text("The draft partnership was saved.")
-    expect(official).to_have_url(re.compile(r"/partnerships/\d+$"))
-    partnership_path = "/partnerships/" + official.url.rsplit("/", 1)[1]
+    partnership_path = draft_partnership(official, proposal)
 
     ends_on = (dt.date.today() + dt.timedelta(days=14)).isoformat()
     official.locator("#move-open_deliberation-ends_on").fill(ends_on)
@@ -289,7 +283,7 @@ def test_an_stv_election_opened_from_the_assembly_fills_its_seats(
 
     facilitator = people("facilitator")
     facilitator.goto("/assemblies")
-    facilitator.get_by_role("link", name=ASSEMBLY).first.click()
+    facilitator.get_by_role("link", name=DEMO_ASSEMBLY).first.click()
     facilitator.get_by_role("link", name="Open an election…").click()
     expect(facilitator.get_by_role("heading", level=1)).to_have_text("Open an election")
     # Sent empty, the form says what is missing.
