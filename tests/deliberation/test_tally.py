@@ -541,6 +541,41 @@ def test_unranked_candidates_rank_last() -> None:
     assert matrix == {"A": {"B": 1, "C": 1}, "B": {"A": 0, "C": 0}, "C": {"A": 0, "B": 0}}
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=9),
+            st.permutations(["A", "B", "C", "D", "E"]).flatmap(
+                lambda order: st.lists(st.integers(min_value=1, max_value=3), max_size=5).map(
+                    lambda sizes: [
+                        order[sum(sizes[:i]) : sum(sizes[: i + 1])]
+                        for i in range(len(sizes))
+                        if order[sum(sizes[:i]) : sum(sizes[: i + 1])]
+                    ]
+                )
+            ),
+        ),
+        max_size=20,
+    ),
+    st.sampled_from([["A", "B", "C", "D", "E"], ["C", "A", "E"]]),
+)
+def test_pairwise_matrix_is_the_definition(ballots: Ballots, candidates: list[str]) -> None:
+    # a above b: a is ranked and b comes in a later group or not at all.
+    def position(ranking: list[list[str]], c: str) -> float:
+        return next((i for i, group in enumerate(ranking) if c in group), float("inf"))
+
+    expected = {
+        a: {
+            b: sum(w for w, r in ballots if position(r, a) < position(r, b))
+            for b in candidates
+            if b != a
+        }
+        for a in candidates
+    }
+    assert pairwise_matrix(candidates, ballots) == expected
+
+
 def test_strongest_paths_of_a_cycle() -> None:
     # A>B 3-1, B>C 3-1, C>A 4-0: the weakest links are 3; every path is at least 3.
     pairwise = {"A": {"B": 3, "C": 0}, "B": {"A": 1, "C": 3}, "C": {"A": 4, "B": 1}}
