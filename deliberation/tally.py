@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 from typing import Any
 
 from py3votecore.abstract_classes import AbstractSingleWinnerVotingSystem  # type: ignore[import-untyped]
@@ -458,8 +459,14 @@ def _prefix_tree(profile: list[tuple[int, list[list[str]]]]) -> _Prefix:
 class _Entry(dict):  # type: ignore[type-arg]
     """A library ballot: ``{"count", "ballot": [current choice], "node": its _Prefix}``.
 
-    pyvotecore deep-copies its ballots before counting; the tree is shared, not copied.
+    Its count is an exact fraction: the library turns counts into floats and scales
+    surpluses by float ratios, and in floats an exact tie (or a tally exactly at the
+    quota) can come out a hair apart, electing someone else. pyvotecore deep-copies its
+    ballots before counting; the tree is shared, not copied.
     """
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, Fraction(value) if key == "count" else value)
 
     def __deepcopy__(self, memo: Any) -> _Entry:
         copied = _Entry(self)
@@ -467,7 +474,9 @@ class _Entry(dict):  # type: ignore[type-arg]
         return copied
 
 
-def _next_choices(node: _Prefix, scale: float, removed: set[str]) -> tuple[list[_Entry], float]:
+def _next_choices(
+    node: _Prefix, scale: Fraction | int, removed: set[str]
+) -> tuple[list[_Entry], Fraction | int]:
     """Where the ballots of ``node`` go once its current choice leaves the count.
 
     Each ballot goes to the first later group that still has a continuing candidate;
@@ -511,15 +520,15 @@ class _RankedSTV(STV):  # type: ignore[misc]
         tie_breaker: Any = None,
         required_winners: int = 1,
         *,
-        exhausted: float = 0,
+        exhausted: Fraction | int = 0,
     ) -> None:
         self.removed: set[str] = set()
-        self.exhausted = float(exhausted)
-        self.exhausted_weight: list[float] = []
+        self.exhausted = Fraction(exhausted)
+        self.exhausted_weight: list[Fraction] = []
         self.stuck = not _live(ballots)
         super().__init__(ballots, tie_breaker=tie_breaker, required_winners=required_winners)
 
-    def tallies(self, ballots: list[_Entry]) -> dict[str, float]:
+    def tallies(self, ballots: list[_Entry]) -> dict[str, Fraction]:
         if self.stuck:
             raise _BallotsExhausted(self)
         if len(self.exhausted_weight) > len(self.candidates):
@@ -553,7 +562,7 @@ class _RankedSTV(STV):  # type: ignore[misc]
 class _RankedIRV(IRV):  # type: ignore[misc]
     """pyvotecore's IRV (its STV for one seat) running on `_RankedSTV`."""
 
-    def __init__(self, ballots: list[_Entry], tie_breaker: Any, exhausted: float) -> None:
+    def __init__(self, ballots: list[_Entry], tie_breaker: Any, exhausted: Fraction | int) -> None:
         count = functools.partial(_RankedSTV, exhausted=exhausted)
         AbstractSingleWinnerVotingSystem.__init__(self, ballots, count, tie_breaker=tie_breaker)
 
@@ -692,9 +701,9 @@ def _broke(count: Any) -> bool:
     return "tie_breaker" in count.as_dict()
 
 
-def _number(value: float) -> int | float:
+def _number(value: float | Fraction) -> int | float:
     """Whole numbers as int; fractional STV transfers rounded to 6 decimals for display."""
-    return int(value) if float(value).is_integer() else round(value, 6)
+    return int(value) if float(value).is_integer() else round(float(value), 6)
 
 
 def _condorcet_winner(standing: list[str], pairwise: dict[str, dict[str, int]]) -> str | None:

@@ -156,24 +156,35 @@ def test_tennessee_irv_rounds() -> None:
 
 
 def plain_irv(candidates: list[str], ballots: Ballots) -> tuple[list[str], list[tuple]]:
-    """IRV the textbook way, for strict rankings: recount every ballot every round.
+    """IRV the textbook way: recount every ballot every round.
 
-    Droop quota on the first round's ballots; the lowest is excluded, a tie excluding
-    the latest candidate in the list (the tally's default tie-break order).
+    A ballot counts for the only continuing candidate of its first group that has any;
+    a group with two or more (an overvote) exhausts it for good. Droop quota on the
+    first round; the lowest is excluded, a tie excluding the latest candidate in the
+    list (the tally's default tie-break order), which also fills the seat once every
+    ballot is exhausted.
     """
     continuing = list(candidates)
-    quota = sum(w for w, _ in ballots) // 2 + 1
+    spoilt: set[int] = set()
     rounds = []
     while len(continuing) > 1:
         tallies = dict.fromkeys(continuing, 0)
         exhausted = 0
-        for weight, ranking in ballots:
-            choice = next((g[0] for g in ranking if g[0] in continuing), None)
-            if choice is None:
-                exhausted += weight
+        for number, (weight, ranking) in enumerate(ballots):
+            live = next(
+                ([c for c in g if c in continuing] for g in ranking if set(g) & set(continuing)), []
+            )
+            if len(live) > 1:
+                spoilt.add(number)
+            if len(live) == 1 and number not in spoilt:
+                tallies[live[0]] += weight
             else:
-                tallies[choice] += weight
+                exhausted += weight
+        if not rounds:
+            quota = (sum(tallies.values())) // 2 + 1
         rounds.append((tallies, exhausted))
+        if not any(tallies.values()):  # every ballot exhausted: the order fills the seat
+            return [continuing[0]], rounds
         leader = max(continuing, key=lambda c: tallies[c])
         if tallies[leader] >= quota:
             return [leader], rounds
@@ -189,8 +200,15 @@ def plain_irv(candidates: list[str], ballots: Ballots) -> tuple[list[str], list[
             st.tuples(
                 st.integers(min_value=1, max_value=9),
                 st.permutations([f"c{i}" for i in range(n)]).flatmap(
-                    lambda order: st.integers(min_value=1, max_value=len(order)).map(
-                        lambda length: [[c] for c in order[:length]]
+                    lambda order: st.lists(
+                        st.integers(min_value=1, max_value=2), min_size=1, max_size=len(order)
+                    ).map(
+                        # Mostly single candidates, some equal ranks (pairs).
+                        lambda sizes: [
+                            order[sum(sizes[:i]) : sum(sizes[: i + 1])]
+                            for i in range(len(sizes))
+                            if order[sum(sizes[:i]) : sum(sizes[: i + 1])]
+                        ]
                     )
                 ),
             ),
@@ -207,6 +225,31 @@ def test_irv_moves_ballots_as_a_plain_recount_would(election: tuple[list[str], B
     result = tally("irv", candidates, ballots)
     assert result["winners"] == winners
     assert [(r["tallies"], r["exhausted"]) for r in result["rounds"]] == rounds
+
+
+def test_stv_counts_surpluses_exactly() -> None:
+    # After two surpluses c2 and c5 are tied at exactly 5 + 33/14: in floating point
+    # the sums came out a hair apart and the tie went unseen, electing c5. Exactly, the
+    # tie is broken by the order (c2 before c5), as the rules say.
+    ballots = [
+        (5, [["c5"], ["c1", "c4", "c0"], ["c3"], ["c2"]]),
+        (3, [["c3"]]),
+        (8, [["c1"], ["c2"], ["c4"], ["c0"], ["c5"]]),
+        (2, [["c3", "c5"]]),
+        (6, [["c0", "c2", "c1"]]),
+        (9, [["c4"], ["c5"], ["c2", "c1", "c0"]]),
+        (6, [["c1"], ["c5", "c2"], ["c3"], ["c0"]]),
+        (1, [["c3", "c2", "c0"], ["c5"]]),
+        (2, [["c4"], ["c1"], ["c5"], ["c0"]]),
+        (9, [["c3", "c0"], ["c2"], ["c1"]]),
+        (5, [["c2"], ["c0"], ["c3"]]),
+        (3, [["c4"], ["c2"]]),
+    ]
+    result = tally("stv", [f"c{i}" for i in range(6)], ballots, seats=3)
+    tied = [r for r in result["rounds"] if r["tied"]]
+    assert tied and {"c2", "c5"} <= set(tied[0]["tied"])
+    assert "c2" in result["winners"] and "c5" not in result["winners"]
+    json.dumps(result)  # fractions are published as plain numbers
 
 
 # Wikipedia, "Single transferable vote": food for a party, 20 voters, 3 choices.
