@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jinja2 import pass_context
@@ -9,6 +10,10 @@ from markupsafe import Markup
 
 from partnerstate import i18n
 from partnerstate.localized import pick, shown_language
+
+# A BCP 47 language tag as content keys use them ("fr", "pt-BR"); other keys are not
+# worth announcing to a screen reader.
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def _request(context: Any) -> Any:
@@ -55,7 +60,7 @@ def lang_attribute_filter(context: Any, value: Any) -> Markup:
     language = shown_language(
         value, request.locale_name, request.registry["partnerstate.settings"].default_locale
     )
-    if language is None or language == request.locale_name:
+    if language is None or language == request.locale_name or not LANGUAGE_TAG.match(language):
         return Markup("")
     return Markup(' lang="{}"').format(language)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import click
 
 from partnerstate.cli.common import db_option, open_engine
 from partnerstate.database import make_session_factory
+from partnerstate.demo import DEFAULT_SITE_URL
 
 
 def initialize(database_url: str, demo: bool, site_url: str | None = None) -> None:
@@ -22,7 +25,7 @@ def initialize(database_url: str, demo: bool, site_url: str | None = None) -> No
     if demo:
         session = make_session_factory(engine)()
         try:
-            accounts = demo_data.seed(session, site_url or demo_data.DEFAULT_SITE_URL)
+            accounts = demo_data.seed(session, site_url or DEFAULT_SITE_URL)
             session.commit()
         finally:
             session.close()
@@ -32,13 +35,22 @@ def initialize(database_url: str, demo: bool, site_url: str | None = None) -> No
     engine.dispose()
 
 
+def _site_url(context: click.Context, parameter: click.Parameter, value: str) -> str:
+    """An absolute http(s) address: it is printed and QR-coded on the demo charter."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter("expected an absolute http:// or https:// address")
+    return value.rstrip("/")
+
+
 @click.command("init")
 @click.option("--demo", is_flag=True, help="Add a demo city: users, commons, an assembly, votes.")
 @click.option(
     "--site-url",
-    default="http://127.0.0.1:6543",
+    default=DEFAULT_SITE_URL,
     show_default=True,
-    help="Where the demo will be served: its charter's verification link points there.",
+    callback=_site_url,
+    help="With --demo: where the demo will be served (its charter's verification link).",
 )
 @db_option
 def init(database_url: str, demo: bool, site_url: str) -> None:

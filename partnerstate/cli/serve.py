@@ -11,13 +11,16 @@ from partnerstate.cli.init import initialize
 
 
 def _reachable(host: str) -> str:
-    """A host a browser can open: the demo charter's printed link points at this server,
-    and a listen-everywhere address (0.0.0.0, ::) is not one to visit."""
+    """A host a browser can open, as a URL writes it: the demo charter's printed link
+    points at this server, and a listen-everywhere address (0.0.0.0, ::) is not one to
+    visit."""
     try:
-        unspecified = ipaddress.ip_address(host).is_unspecified
+        address = ipaddress.ip_address(host)
     except ValueError:  # a name, e.g. localhost
-        unspecified = not host
-    return "127.0.0.1" if unspecified else host
+        return host or "127.0.0.1"
+    if address.is_unspecified:
+        return "127.0.0.1"
+    return f"[{address}]" if address.version == 6 else str(address)
 
 
 @click.command("serve")

@@ -127,10 +127,12 @@ def _record_view(request: Any, commons: Commons, **extra: Any) -> dict[str, Any]
         .order_by(CommonsRevision.id.desc())
     ).all()
     settings = request.registry["partnerstate.settings"]
+    # The same fallback as the templates' |localized and |lang filters.
+    fallback = settings.default_locale
     data = {
         "commons": commons,
-        "description_html": render_markdown(pick(commons.description, locale)),
-        "governance_html": render_markdown(pick(commons.governance, locale)),
+        "description_html": render_markdown(pick(commons.description, locale, fallback)),
+        "governance_html": render_markdown(pick(commons.governance, locale, fallback)),
         "revisions": revisions,
         "reason_form": ReasonForm(meta={"locales": [locale, "en"]}),
         "can_edit": bool(request.has_permission(perms.EDIT_COMMONS)),

@@ -117,6 +117,14 @@ def test_demo_charter_links_to_where_the_demo_is_served(runner, db_url):
         engine.dispose()
 
 
+@pytest.mark.parametrize("site_url", ["city.example", "javascript:alert(1)", "ftp://city.example"])
+def test_init_refuses_a_site_url_that_is_not_a_web_address(runner, db_url, site_url):
+    result = run(runner, "init", "--demo", "--site-url", site_url, "--db", db_url)
+    assert result.exit_code == 2
+    assert "expected an absolute http:// or https:// address" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_environment_variable_selects_the_database(runner, db_url):
     result = runner.invoke(cli, ["init"], env={"PARTNERSTATE_DATABASE_URL": db_url})
     assert result.exit_code == 0, result.output
@@ -276,10 +284,11 @@ def test_unknown_subcommand_is_exit_2(runner):
 @pytest.mark.parametrize(
     ("host", "link_host"),
     [
-        ("0.0.0.0", "127.0.0.1"),
+        ("0.0.0.0", "127.0.0.1"),  # noqa: S104 (the address serve may be given)
         ("::", "127.0.0.1"),
         ("localhost", "localhost"),
         ("10.1.2.3", "10.1.2.3"),
+        ("::1", "[::1]"),
     ],
 )
 def test_serve_links_the_demo_charter_to_a_reachable_host(host, link_host):

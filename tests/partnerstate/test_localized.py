@@ -36,3 +36,28 @@ def test_normalize_keeps_only_text():
     assert normalize({"en": " ", "fr": "Jardin", "de": 3}, "en") == {"fr": "Jardin"}
     with pytest.raises(TypeError):
         normalize(3, "en")
+
+
+class _Settings:
+    default_locale = "en"
+
+
+class _Request:
+    locale_name = "en"
+    registry = {"partnerstate.settings": _Settings()}
+
+
+@pytest.mark.parametrize(
+    ("value", "attribute"),
+    [
+        ({"en": "Garden", "fr": "Jardin"}, ""),
+        ({"fr": "Jardin"}, ' lang="fr"'),
+        ({"pt-BR": "Horta"}, ' lang="pt-BR"'),
+        ({'x" onmouseover="alert(1)': "Boo"}, ""),  # not a language tag: nothing said
+        ("Garden", ""),
+    ],
+)
+def test_lang_attribute_names_the_language_shown(value, attribute):
+    from partnerstate.templating import lang_attribute_filter
+
+    assert str(lang_attribute_filter({"request": _Request()}, value)) == attribute

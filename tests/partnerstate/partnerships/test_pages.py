@@ -96,10 +96,16 @@ def test_a_bad_draft_is_shown_again_with_errors(app, db, cast):
     form["commons_id"] = str(cast.commons.id)
     form["title"] = "<b>Bold</b>"
     form["city_commitments-0-description"] = "No kind given"
+    form["city_commitments-1-kind"] = "insurance"
+    form["city_commitments-1-description"] = "<i>Tagged</i>"
     response = form.submit(status=422)
     assert "HTML is not allowed here." in response.text
     assert 'id="city_commitments-0-kind"' in response.text
     assert "error-summary" in response.text
+    # The summary names each commitment's row, and leads to its field.
+    summary = response.text.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#city_commitments-0-kind">City commitment 1 —' in summary
+    assert 'href="#city_commitments-1-description">City commitment 2 —' in summary
     assert db.query(Partnership).count() == 0
 
 
