@@ -50,9 +50,13 @@ def _site_url(context: click.Context, parameter: click.Parameter, value: str) ->
     default=DEFAULT_SITE_URL,
     show_default=True,
     callback=_site_url,
-    help="With --demo: where the demo will be served (its charter's verification link).",
+    help="With --demo: where the demo will be served (the demo charter, issued on the first run, links there).",
 )
 @db_option
-def init(database_url: str, demo: bool, site_url: str) -> None:
+@click.pass_context
+def init(context: click.Context, database_url: str, demo: bool, site_url: str) -> None:
     """Create or migrate the database to the latest schema."""
+    given = context.get_parameter_source("site_url") is not click.core.ParameterSource.DEFAULT
+    if given and not demo:
+        raise click.UsageError("--site-url only applies with --demo")
     initialize(database_url, demo, site_url)

@@ -125,6 +125,12 @@ def test_init_refuses_a_site_url_that_is_not_a_web_address(runner, db_url, site_
     assert "Traceback" not in result.output
 
 
+def test_init_site_url_needs_the_demo(runner, db_url):
+    result = run(runner, "init", "--site-url", "http://city.example", "--db", db_url)
+    assert result.exit_code == 2
+    assert "--site-url only applies with --demo" in result.output
+
+
 def test_environment_variable_selects_the_database(runner, db_url):
     result = runner.invoke(cli, ["init"], env={"PARTNERSTATE_DATABASE_URL": db_url})
     assert result.exit_code == 0, result.output
