@@ -50,7 +50,10 @@ def _site_url(context: click.Context, parameter: click.Parameter, value: str) ->
     default=DEFAULT_SITE_URL,
     show_default=True,
     callback=_site_url,
-    help="With --demo: where the demo will be served (the demo charter, issued on the first run, links there).",
+    help=(
+        "With --demo: where the demo will be served"
+        " (the demo charter, issued on the first run, links there)."
+    ),
 )
 @db_option
 @click.pass_context
