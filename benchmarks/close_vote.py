@@ -36,6 +36,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from deliberation.votes import ballots as ballot_data  # noqa: E402
+from deliberation.votes import keys as voter_keys  # noqa: E402
 from deliberation.votes import services  # noqa: E402
 from deliberation.votes.models import Vote, VoteOption  # noqa: E402
 from partnerstate import migrate  # noqa: E402
@@ -125,6 +126,7 @@ def seed_vote(engine: Engine, ballots: int, options: int, seed: int, method: str
         db.add(vote)
         db.flush()
         vote.tie_break = [o.id for o in vote.options]
+        voter_keys.prepare(db, vote.id)  # as opening a vote does
         db.commit()
         vote_id, option_ids, secret = vote.id, [o.id for o in vote.options], vote.secret
 

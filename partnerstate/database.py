@@ -81,6 +81,23 @@ def load_all_models() -> None:
                 raise
 
 
+def described_by_models(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic's ``include_object``: leave out the partitions of partitioned tables.
+
+    A model marks its table ``info={"partitions": True}`` when the database splits it
+    into tables of its own (``<table>_v<id>``, ``<table>_default`` on PostgreSQL); those
+    tables come and go with the data, so they are no difference from the models.
+    """
+    if type_ != "table" or not reflected or compare_to is not None or name is None:
+        return True
+    return not any(
+        table.info.get("partitions") and name.startswith(f"{table.name}_")
+        for table in Base.metadata.tables.values()
+    )
+
+
 # Execution option: this transaction will write (SQLite then begins it IMMEDIATE).
 WRITES = "partnerstate_writes"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -22,13 +22,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberation import tally as counting
 from deliberation.blt import BltError, format_blt, parse_blt
 from deliberation.votes import ballots as ballot_data
+from deliberation.votes import keys as voter_keys
 from deliberation.votes.models import (
     CLOSED,
     ELECTION,
@@ -347,6 +348,7 @@ def _create(
     ]
     # The electorate is frozen now: later members of the assembly do not vote.
     db.execute(insert(VoteElector), [{"vote_id": vote.id, "user_id": uid} for uid in electorate])
+    voter_keys.prepare(db, vote.id)
     return vote
 
 
@@ -873,7 +875,7 @@ def close_vote(
     vote.closed_by_id = actor.id if actor is not None else None
     # Secrecy: the key goes, and with it every voter -> ballot link.
     vote.secret = None
-    db.execute(delete(BallotKey).where(BallotKey.vote_id == vote.id))
+    voter_keys.destroy(db, vote.id)
     if vote.partnership_id is not None:
         from partnerstate.partnerships import services as partnerships
         from partnerstate.partnerships.models import Partnership

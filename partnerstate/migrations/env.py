@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from partnerstate.database import Base, load_all_models, make_engine
+from partnerstate.database import Base, described_by_models, load_all_models, make_engine
 from partnerstate.settings import load_settings
 
 load_all_models()
@@ -31,6 +31,7 @@ def _run(connection: object) -> None:
         # SQLite cannot ALTER most things in place; batch mode rebuilds tables.
         render_as_batch=True,
         compare_type=True,
+        include_object=described_by_models,
     )
     with context.begin_transaction():
         context.run_migrations()

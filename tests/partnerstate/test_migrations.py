@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from partnerstate import migrate
-from partnerstate.database import Base, load_all_models
+from partnerstate.database import Base, described_by_models, load_all_models
 
 
 def test_history_has_a_single_head():
@@ -21,6 +21,8 @@ def test_history_has_a_single_head():
 def test_migrated_schema_matches_the_models(engine):
     load_all_models()
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": described_by_models}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == [], f"models and migrations disagree: {differences}"
