@@ -18,34 +18,29 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _rebuild(old="ballot_keys_unpartitioned", partitioned=True)
+
+
+def downgrade() -> None:
+    _rebuild(old="ballot_keys_partitioned", partitioned=False)
+
+
+def _rebuild(old: str, partitioned: bool) -> None:
+    """Set the table aside as ``old``, create it anew, copy the keys over, drop ``old``."""
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("ALTER TABLE ballot_keys RENAME TO ballot_keys_unpartitioned")
-    op.execute("ALTER TABLE ballot_keys_unpartitioned RENAME CONSTRAINT pk_ballot_keys TO pk_ballot_keys_unpartitioned")
+    op.execute(f"ALTER TABLE ballot_keys RENAME TO {old}")
+    op.execute(f"ALTER TABLE {old} RENAME CONSTRAINT pk_ballot_keys TO pk_{old}")
     op.execute(
         "CREATE TABLE ballot_keys ("
         " vote_id INTEGER NOT NULL,"
         " voter_key VARCHAR(64) NOT NULL,"
         " receipt VARCHAR(24) NOT NULL,"
         " CONSTRAINT pk_ballot_keys PRIMARY KEY (vote_id, voter_key)"
-        ") PARTITION BY LIST (vote_id)"
+        ")" + (" PARTITION BY LIST (vote_id)" if partitioned else "")
     )
-    op.execute("CREATE TABLE ballot_keys_default PARTITION OF ballot_keys DEFAULT")
-    op.execute("INSERT INTO ballot_keys SELECT vote_id, voter_key, receipt FROM ballot_keys_unpartitioned")
-    op.execute("DROP TABLE ballot_keys_unpartitioned")
-
-
-def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    op.execute("ALTER TABLE ballot_keys RENAME TO ballot_keys_partitioned")
-    op.execute("ALTER TABLE ballot_keys_partitioned RENAME CONSTRAINT pk_ballot_keys TO pk_ballot_keys_partitioned")
-    op.execute(
-        "CREATE TABLE ballot_keys ("
-        " vote_id INTEGER NOT NULL,"
-        " voter_key VARCHAR(64) NOT NULL,"
-        " receipt VARCHAR(24) NOT NULL,"
-        " CONSTRAINT pk_ballot_keys PRIMARY KEY (vote_id, voter_key))"
-    )
-    op.execute("INSERT INTO ballot_keys SELECT vote_id, voter_key, receipt FROM ballot_keys_partitioned")
-    op.execute("DROP TABLE ballot_keys_partitioned")
+    if partitioned:
+        # Keys of votes already open land here; new votes get partitions of their own.
+        op.execute("CREATE TABLE ballot_keys_default PARTITION OF ballot_keys DEFAULT")
+    op.execute(f"INSERT INTO ballot_keys SELECT vote_id, voter_key, receipt FROM {old}")
+    op.execute(f"DROP TABLE {old}")
