@@ -16,6 +16,7 @@ from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+from zope.sqlalchemy.datamanager import STATUS_CHANGED
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -164,7 +165,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def _request_db(request: Any) -> Session:
     session: Session = request.registry["db_session_factory"](info={"request": request})
-    zope.sqlalchemy.register(session, transaction_manager=request.tm)
+    # "Changed" from the start: the transaction commits unless the request fails, even
+    # when only table-level statements wrote (the cast's), which zope.sqlalchemy does
+    # not notice; a read commits nothing, at the cost of a rollback.
+    zope.sqlalchemy.register(session, transaction_manager=request.tm, initial_state=STATUS_CHANGED)
     request.add_finished_callback(lambda _request: session.close())
     bind = session.get_bind()
     if isinstance(bind, Engine) and bind.dialect.name == "sqlite":

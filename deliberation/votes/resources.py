@@ -70,7 +70,7 @@ class BallotContext(VoteContext):
     cast uses, so it is read once.
     """
 
-    elector: VoteElector | None = None
+    elector: services.Elector | None = None
 
     def principals_for(self, user: Any) -> list[str]:
         if user is None:
