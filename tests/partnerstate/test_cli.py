@@ -301,3 +301,25 @@ def test_serve_links_the_demo_charter_to_a_reachable_host(host, link_host):
     from partnerstate.cli.serve import _reachable
 
     assert _reachable(host) == link_host
+
+
+def test_serve_builds_the_app_and_freezes_its_startup_objects(runner, db_url, monkeypatch):
+    import gc
+
+    import waitress
+
+    served = {}
+
+    def fake_serve(app, **options):
+        served.update(options, app=app, frozen=gc.get_freeze_count())
+
+    monkeypatch.setattr(waitress, "serve", fake_serve)
+    try:
+        result = run(runner, "serve", "--port", "7001", "--threads", "3", "--db", db_url)
+    finally:
+        gc.unfreeze()  # the test process goes on collecting as usual
+    assert result.exit_code == 0, result.output
+    assert (served["port"], served["threads"]) == (7001, 3)
+    assert callable(served["app"])
+    # Full collections no longer walk the routes, mappers and templates built at startup.
+    assert served["frozen"] > 10_000
