@@ -11,6 +11,9 @@ processes (1) of ``--threads`` threads each (8, as ``partnerstate serve``):
   ranking (first ballots and replacements: voters are taken in turn, round and round);
 * a bare Pyramid application whose ``POST /ballots`` parses the same JSON body and
   answers 201 with a JSON receipt, and nothing else;
+* the same bare endpoint writing one row with one ``INSERT`` and ``COMMIT`` through the
+  sqlite3 module (WAL, ``synchronous=NORMAL``, one writer at a time, as the application
+  runs SQLite): the cheapest durable write, no token, no check, no ORM;
 * for scale, the application's cheapest authenticated JSON endpoint, ``GET /api/v1/me``
   (the same tweens, token check and OpenAPI validation, no vote).
 
@@ -60,6 +63,7 @@ def serve_app(database_url: str, port: int, threads: int) -> None:
     _quiet_waitress()
 
     from partnerstate import main
+    from partnerstate.cli.serve import freeze_startup_objects
 
     app = main(
         {},
@@ -69,6 +73,7 @@ def serve_app(database_url: str, port: int, threads: int) -> None:
             "partnerstate.environment": "production",
         },
     )
+    freeze_startup_objects()  # as partnerstate serve does
     waitress.serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
 
 
@@ -82,6 +87,47 @@ def serve_bare(port: int, threads: int) -> None:
         body = request.json_body
         request.response.status = 201
         return {"receipt": "AAAA-BBBB-CCCC-DDDD", "ranked": len(body["ranking"])}
+
+    with Configurator() as config:
+        config.add_route("ballots", "/ballots")
+        config.add_view(cast, route_name="ballots", request_method="POST", renderer="json")
+        app = config.make_wsgi_app()
+    waitress.serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
+
+
+def serve_bare_write(port: int, threads: int) -> None:
+    import secrets
+    import sqlite3
+    import tempfile
+    import threading
+
+    import waitress
+    from pyramid.config import Configurator
+
+    _quiet_waitress()
+    path = str(Path(tempfile.gettempdir()) / f"partnerstate_bench_bare_write_{port}.sqlite")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(path) as setup:
+        setup.execute("PRAGMA journal_mode=WAL")
+        setup.execute("CREATE TABLE ballots (receipt TEXT PRIMARY KEY, ranking TEXT) WITHOUT ROWID")
+    local = threading.local()
+    writer = threading.Lock()
+
+    def cast(request: Any) -> dict[str, Any]:
+        body = request.json_body
+        receipt = secrets.token_hex(8)
+        if not hasattr(local, "db"):
+            local.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            local.db.execute("PRAGMA synchronous=NORMAL")
+        with writer:
+            local.db.execute("BEGIN IMMEDIATE")
+            local.db.execute(
+                "INSERT INTO ballots VALUES (?, ?)", (receipt, json.dumps(body["ranking"]))
+            )
+            local.db.execute("COMMIT")
+        request.response.status = 201
+        return {"receipt": receipt, "ranked": len(body["ranking"])}
 
     with Configurator() as config:
         config.add_route("ballots", "/ballots")
@@ -277,6 +323,9 @@ def main() -> None:
     bare_server = sub.add_parser("serve-bare")
     bare_server.add_argument("--port", type=int, required=True)
     bare_server.add_argument("--threads", type=int, default=THREADS)
+    write_server = sub.add_parser("serve-bare-write")
+    write_server.add_argument("--port", type=int, required=True)
+    write_server.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--db", default="sqlite:////tmp/bench_cast.sqlite")
     parser.add_argument("--voters", type=int, default=2000)
     parser.add_argument("--options", type=int, default=10)
@@ -296,6 +345,9 @@ def main() -> None:
         return
     if args.command == "serve-bare":
         serve_bare(args.port, args.threads)
+        return
+    if args.command == "serve-bare-write":
+        serve_bare_write(args.port, args.threads)
         return
 
     vote_id, tokens, option_ids = prepare(args.db, args.voters, args.options)
@@ -324,6 +376,11 @@ def main() -> None:
     results = {}
     for name, server_args, requests in (
         ("bare Pyramid JSON endpoint", ["serve-bare"], bare_requests),
+        (
+            "bare endpoint + one SQLite INSERT",
+            ["serve-bare-write"],
+            bare_requests,
+        ),
         ("GET /api/v1/me (same app)", ["serve-app", "--db", args.db], me_requests),
         ("POST /api/v1/votes/{id}/ballots", ["serve-app", "--db", args.db], app_requests),
     ):
@@ -343,8 +400,12 @@ def main() -> None:
         if None not in before and None not in after:
             cpu = sum(a - b for a, b in zip(after, before, strict=True))  # type: ignore[operator]
         results[name] = report(name, wall, latencies, statuses, cpu)
-    bare, me, app = results.values()
+    bare, bare_write, me, app = results.values()
     print(f"cast throughput / bare Pyramid throughput: {app / bare:.0%}")
+    print(
+        f"bare endpoint + one SQLite INSERT / bare Pyramid throughput: {bare_write / bare:.0%}"
+        " (the most a cast could reach if it wrote one row and did nothing else)"
+    )
     print(f"cast throughput / the same app's GET /api/v1/me throughput: {app / me:.0%}")
 
 
