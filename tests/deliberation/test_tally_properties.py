@@ -3,7 +3,8 @@
 Besides the voting-theory properties, these pin our two departures from calling
 pyvotecore naively: the Condorcet classes fed our pairwise matrix decide exactly as
 when fed the ballots, and IRV driven one choice at a time equals the library's IRV
-whenever there are no equal ranks.
+whenever there are no equal ranks. STV, counted in exact fractions over a prefix tree,
+is checked round by round against a plain recount of every ballot (`plain_stv`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import contextlib
 import random
 import signal
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +23,7 @@ from py3votecore.ranked_pairs import RankedPairs
 from py3votecore.schulze_method import SchulzeMethod
 
 from deliberation.tally import METHODS, tally
+from tests.deliberation.stv_reference import plain_stv
 
 Ballots = list[tuple[int, list[list[str]]]]
 NAMES = ["ana", "ben", "cy", "dee", "eli", "fay"]
@@ -233,3 +236,76 @@ def test_irv_without_equal_ranks_matches_the_library(case: tuple[list[str], Ball
         theirs = IRV(library_ballots, tie_breaker=list(candidates))
     assert ours["winners"] == [theirs.winner]
     assert [r["tallies"] for r in ours["rounds"]] == [r["tallies"] for r in theirs.rounds]
+
+
+@st.composite
+def stv_elections(draw: st.DrawFn, ties: bool) -> tuple[list[str], Ballots, int, list[str] | None]:
+    """3-7 candidates, 1-3 seats, up to three dozen small weighted, truncated ballots.
+
+    Small weights make equal tallies, tallies exactly at the quota and fully exhausted
+    counts common. The tie-break order is the candidate order (None) or a shuffle.
+    """
+    candidates = [*NAMES, "gus"][: draw(st.integers(3, 7))]
+    ballots = draw(
+        st.lists(st.tuples(st.integers(1, 9), rankings(candidates, ties)), min_size=1, max_size=36)
+    )
+    seats = draw(st.integers(1, 3))
+    order = draw(st.none() | st.permutations(candidates))
+    return candidates, ballots, seats, order
+
+
+def shown(value: Fraction | None) -> int | float | None:
+    # How the tally publishes a fraction: whole numbers as int, others to 6 decimals.
+    if value is None:
+        return None
+    return int(value) if value.denominator == 1 else round(float(value), 6)
+
+
+def assert_stv_matches_the_plain_recount(
+    candidates: list[str], ballots: Ballots, seats: int, order: list[str] | None
+) -> None:
+    with time_limit(5):
+        ours = tally("stv", candidates, ballots, seats=seats, tie_break=order)
+    winners, rounds, quota, broke = plain_stv(candidates, ballots, seats, order or candidates)
+    assert ours["winners"] == winners
+    assert ours["quota"] == quota
+    assert ours["tie_broken"] is broke
+    published = [
+        {
+            "tallies": r.get("tallies"),
+            "exhausted": r.get("exhausted"),
+            "elected": r["elected"],
+            "eliminated": r["eliminated"],
+            "tied": r["tied"],
+        }
+        for r in ours["rounds"]
+    ]
+    expected = [
+        dict(
+            r,
+            tallies=None
+            if r["tallies"] is None
+            else {c: shown(v) for c, v in r["tallies"].items()},
+            exhausted=shown(r["exhausted"]),
+        )
+        for r in rounds
+    ]
+    assert published == expected
+
+
+@PROPERTIES
+@given(stv_elections(ties=False))
+def test_stv_matches_a_plain_exact_recount(
+    case: tuple[list[str], Ballots, int, list[str] | None],
+) -> None:
+    assert_stv_matches_the_plain_recount(*case)
+
+
+@PROPERTIES
+@given(stv_elections(ties=True))
+def test_stv_with_equal_ranks_matches_a_plain_exact_recount(
+    case: tuple[list[str], Ballots, int, list[str] | None],
+) -> None:
+    # Equal ranks follow the overvote rule (Burlington): a group with several
+    # continuing candidates exhausts the ballot for good.
+    assert_stv_matches_the_plain_recount(*case)
