@@ -702,8 +702,11 @@ def _broke(count: Any) -> bool:
 
 
 def _number(value: float | Fraction) -> int | float:
-    """Whole numbers as int; fractional STV transfers rounded to 6 decimals for display."""
-    return int(value) if float(value).is_integer() else round(float(value), 6)
+    """Whole numbers as int; fractional STV transfers rounded to 6 decimals for display.
+
+    A value a hair below a whole number is shown as that number (rounded, not cut).
+    """
+    return round(value) if float(value).is_integer() else round(float(value), 6)
 
 
 def _condorcet_winner(standing: list[str], pairwise: dict[str, dict[str, int]]) -> str | None:

@@ -699,3 +699,16 @@ def test_a_million_grouped_ballots_are_all_counted(method: str) -> None:
     assert sum(n for n, _ in ballots) == 1_000_000
     result = tally(method, options, ballots, seats=3 if method == "stv" else 1)
     assert result["ballots"] == 1_000_000
+
+
+def test_published_figures_round_a_hair_below_a_whole_number_up():
+    from fractions import Fraction
+
+    from deliberation.tally import _number
+
+    # An exact STV tally just under a whole number is shown as that number, not one less.
+    denominator = 3 * 10**15 + 1
+    assert _number(Fraction(900000000000001 * denominator - 1, denominator)) == 900000000000001
+    assert _number(Fraction(5, 2)) == 2.5
+    assert _number(Fraction(1, 3)) == 0.333333
+    assert _number(7.0) == 7 and isinstance(_number(7.0), int)
