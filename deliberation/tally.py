@@ -461,8 +461,9 @@ class _Entry(dict):  # type: ignore[type-arg]
 
     Its count is an exact fraction: the library turns counts into floats and scales
     surpluses by float ratios, and in floats an exact tie (or a tally exactly at the
-    quota) can come out a hair apart, electing someone else. pyvotecore deep-copies its
-    ballots before counting; the tree is shared, not copied.
+    quota) can come out a hair apart, electing someone else. (Exact while a group's
+    weight stays below 2**53: the library's float of the count is where it starts.)
+    pyvotecore deep-copies its ballots before counting; the tree is shared, not copied.
     """
 
     def __setitem__(self, key: str, value: Any) -> None:
