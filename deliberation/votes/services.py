@@ -24,6 +24,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from deliberation import tally as counting
 from deliberation.blt import BltError, format_blt, parse_blt
@@ -339,7 +341,8 @@ def _create(
     db.add(vote)
     db.flush()
     # The tie-break order is drawn over the names of the BLT export, so that
-    # `partnerstate tally ballots.blt --seed SEED` draws the very same order.
+    # `partnerstate tally ballots.blt --seed SEED` draws the very same order. It lists
+    # every option: a cast checks rankings against it (`option_ids`).
     names = option_names(vote)
     by_name = dict(zip(names, vote.options, strict=True))
     vote.tie_break = [
@@ -646,6 +649,10 @@ def cast_ballot(
         db.execute(_NEW_BALLOT, {**ballot, "source": ONLINE})
         db.execute(_NEW_KEY, {"vote_id": vote.id, "voter_key": key, "receipt": receipt})
     db.execute(_VOTED, {"b_vote_id": vote.id, "b_user_id": user.id, "b_now": now})
+    # The statement bypassed the session: a row it already holds learns of the vote too.
+    loaded = db.identity_map.get(identity_key(VoteElector, (vote.id, user.id)))
+    if loaded is not None:
+        set_committed_value(loaded, "voted_at", now)
     return Cast(receipt, replaced)
 
 

@@ -137,6 +137,16 @@ def test_cast_then_replace_keeps_one_ballot_and_the_receipt(db, people, vote):
     assert mine.receipt == first.receipt and mine.ranking == [[status_quo]]
 
 
+def test_an_elector_row_already_in_the_session_learns_of_the_cast(db, people, vote):
+    # The cast writes with table-level statements; an ORM row loaded before must not
+    # go on saying the member has not voted.
+    loaded = db.get(VoteElector, (vote.id, people.member.id))
+    assert loaded.voted_at is None
+    services.cast_ballot(db, vote, people.member, [option_ids(vote)[0]])
+    assert loaded.voted_at is not None
+    assert loaded not in db.dirty
+
+
 def test_each_voter_has_their_own_ballot(db, people, vote):
     proposal, status_quo = option_ids(vote)
     a = services.cast_ballot(db, vote, people.member, [proposal])
