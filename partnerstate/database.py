@@ -165,9 +165,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def _request_db(request: Any) -> Session:
     session: Session = request.registry["db_session_factory"](info={"request": request})
-    # "Changed" from the start: the transaction commits unless the request fails, even
-    # when only table-level statements wrote (the cast's), which zope.sqlalchemy does
-    # not notice; a read commits nothing, at the cost of a rollback.
+    # "Changed" from the start: every request that does not fail commits (a read commits
+    # nothing), including one whose only writes were table-level statements (the
+    # cast's), which zope.sqlalchemy does not notice and would otherwise roll back.
     zope.sqlalchemy.register(session, transaction_manager=request.tm, initial_state=STATUS_CHANGED)
     request.add_finished_callback(lambda _request: session.close())
     bind = session.get_bind()
