@@ -20,6 +20,17 @@ def test_validated_requests_find_their_operation_once(app, db, member):
     assert (info.misses, info.hits) == (1, 2)
 
 
+def test_the_method_and_the_path_choose_the_remembered_operation(app):
+    finder = _finder(app)
+    url = "http://localhost/api/v1/commons"
+    for _ in range(2):  # the second time from the cache
+        listing, creating = finder.find("get", url), finder.find("post", url)
+        assert listing.operation.parts == ("paths", "/api/v1/commons", "get")
+        assert creating.operation.parts == ("paths", "/api/v1/commons", "post")
+    one = finder.find("get", "http://localhost/api/v1/commons/{id}")
+    assert one.operation.parts == ("paths", "/api/v1/commons/{id}", "get")
+
+
 def test_remembered_operations_still_validate_each_request(app):
     # The same pattern and method, answered from the cache: the parameters are still
     # checked against that operation.

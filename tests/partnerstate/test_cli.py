@@ -311,7 +311,9 @@ def test_serve_builds_the_app_and_freezes_its_startup_objects(runner, db_url, mo
     served = {}
 
     def fake_serve(app, **options):
-        served.update(options, app=app, frozen=gc.get_freeze_count())
+        # Frozen objects sit outside the collector's generations, which get_objects lists.
+        tracked = {id(thing) for thing in gc.get_objects()}
+        served.update(options, app=app, registry_frozen=id(app.registry) not in tracked)
 
     monkeypatch.setattr(waitress, "serve", fake_serve)
     try:
@@ -322,4 +324,4 @@ def test_serve_builds_the_app_and_freezes_its_startup_objects(runner, db_url, mo
     assert (served["port"], served["threads"]) == (7001, 3)
     assert callable(served["app"])
     # Full collections no longer walk the routes, mappers and templates built at startup.
-    assert served["frozen"] > 10_000
+    assert served["registry_frozen"]
