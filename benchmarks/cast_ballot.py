@@ -13,7 +13,8 @@ processes (1) of ``--threads`` threads each (8, as ``partnerstate serve``):
   answers 201 with a JSON receipt, and nothing else;
 * the same bare endpoint writing one row with one ``INSERT`` and ``COMMIT`` through the
   sqlite3 module (WAL, ``synchronous=NORMAL``, one writer at a time, as the application
-  runs SQLite): the cheapest durable write, no token, no check, no ORM;
+  runs SQLite): the cheapest committed write, no token, no check, no ORM (with
+  ``--processes`` above 1, each process writes a file of its own);
 * for scale, the application's cheapest authenticated JSON endpoint, ``GET /api/v1/me``
   (the same tweens, token check and OpenAPI validation, no vote).
 

@@ -29,7 +29,7 @@ def freeze_startup_objects() -> None:
 
     Routes, mappers, templates and the OpenAPI document live as long as the process;
     walking them on every full collection paused requests for 100-150 ms (the p99 of
-    casting ballots: 180 ms before, 70 ms after; benchmarks/cast_ballot.py).
+    casting ballots: about 180 ms before, 57-70 ms after; benchmarks/cast_ballot.py).
     """
     gc.collect()
     gc.freeze()
