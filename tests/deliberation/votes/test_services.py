@@ -305,6 +305,21 @@ def _every_value(db) -> list[tuple[str, str, str]]:
     return found
 
 
+def test_closing_a_vote_keeps_the_voter_keys_of_another_open_vote(db, people, vote, election):
+    def keys_of(v):
+        return db.scalar(select(func.count()).where(BallotKey.vote_id == v.id))
+
+    services.cast_ballot(db, vote, people.member, [option_ids(vote)[0]])
+    first = services.cast_ballot(db, election, people.member, [option_ids(election)[0]])
+    services.close_vote(db, vote, people.official)
+    assert (keys_of(vote), keys_of(election)) == (0, 1)
+    # The election's voter can still change their ballot: their key is intact.
+    again = services.cast_ballot(db, election, people.member, [option_ids(election)[1]])
+    assert again.replaced and again.receipt == first.receipt
+    services.close_vote(db, election, people.official)
+    assert db.scalar(select(func.count()).select_from(BallotKey)) == 0
+
+
 def test_after_the_close_nothing_links_a_voter_to_a_ballot(db, people, vote):
     proposal, status_quo = option_ids(vote)
     voters = (people.member, people.voter, people.facilitator)
