@@ -116,6 +116,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not just unlinked: the voter keys
+        # destroyed when a vote closes must not stay readable in free pages. (Debian
+        # builds SQLite with this on; other builds do not.)
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     # Writers of this process queue on this lock rather than in SQLite's busy handler,
