@@ -470,13 +470,24 @@ class _Entry(dict):  # type: ignore[type-arg]
         super().__setitem__(key, Fraction(value) if key == "count" else value)
 
     def __deepcopy__(self, memo: Any) -> _Entry:
-        copied = _Entry(self)
+        copied = type(self)(self)
         copied["ballot"] = list(self["ballot"])
         return copied
 
 
+class _WholeEntry(_Entry):
+    """An IRV ballot: its count stays the library's float of a whole number.
+
+    With one seat no surplus is ever passed on before the count ends, so every tally
+    is a sum of whole numbers, exact in floats (below 2**53); fractions only made the
+    count a quarter slower.
+    """
+
+    __setitem__ = dict.__setitem__
+
+
 def _next_choices(
-    node: _Prefix, scale: Fraction | int, removed: set[str]
+    node: _Prefix, scale: Fraction | int, removed: set[str], entry: type[_Entry] = _Entry
 ) -> tuple[list[_Entry], Fraction | int]:
     """Where the ballots of ``node`` go once its current choice leaves the count.
 
@@ -491,11 +502,11 @@ def _next_choices(
     for group, child in node.children.items():
         continuing = [c for c in group if c not in removed]
         if len(continuing) == 1:
-            entries.append(_Entry(count=child.weight * scale, ballot=continuing, node=child))
+            entries.append(entry(count=child.weight * scale, ballot=continuing, node=child))
         elif continuing:
             exhausted += child.weight * scale
         else:  # every candidate of the group is gone: look further down
-            deeper, lost = _next_choices(child, scale, removed)
+            deeper, lost = _next_choices(child, scale, removed, entry)
             entries += deeper
             exhausted += lost
     return entries, exhausted
@@ -551,7 +562,8 @@ class _RankedSTV(STV):  # type: ignore[misc]
                 kept.append(ballot)
             elif ballot["ballot"][0] in leaving:
                 # The library has already scaled a surplus's count; pass the share on.
-                moved, lost = _next_choices(node, ballot["count"] / node.weight, self.removed)
+                share = ballot["count"] / node.weight
+                moved, lost = _next_choices(node, share, self.removed, type(ballot))
                 kept += moved
                 self.exhausted += lost
             else:
@@ -580,8 +592,9 @@ def _runoff(
     seats: int,
     order: list[str],
 ) -> Result:
-    ballots, exhausted = _next_choices(_prefix_tree(profile), 1, set())
-    ballots.append(_Entry(count=0, ballot=list(standing)))
+    entry = _WholeEntry if method == "irv" else _Entry
+    ballots, exhausted = _next_choices(_prefix_tree(profile), 1, set(), entry)
+    ballots.append(entry(count=0, ballot=list(standing)))
     fill: dict[str, Any] | None = None
     try:
         if method == "irv":
