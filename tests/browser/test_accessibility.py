@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.conftest import (
@@ -535,7 +536,8 @@ def test_profile_page_with_a_new_token(page):
     page.goto("/profile")
     page.get_by_label("Label").fill("accessibility check")
     page.get_by_role("button", name="Create a token").click()
-    assert page.locator("code.token").is_visible()
+    # The click returns once the answer starts loading: wait for the token itself.
+    expect(page.locator("code.token")).to_be_visible()
     assert_accessible(page)
 
 

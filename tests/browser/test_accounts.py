@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     has_horizontal_scroll,
@@ -37,7 +38,7 @@ def test_register_log_out_and_log_in_with_the_keyboard(page):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Preferred language").select_option("en")
     page.locator("main form button[type=submit]").click()
-    assert page.get_by_text("Welcome! Your account is ready.").is_visible()
+    expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
     assert page.locator("nav.account-nav").get_by_text("Nadia Newcomer").is_visible()
 
     logout(page)
