@@ -17,6 +17,10 @@ Writing a journey (later issues add theirs here):
 - check accessibility with ``assert_accessible(page)``;
 - the demo city is shared by all browser tests: create your own objects with
   unique names rather than changing the demo ones.
+- wait for what a click brings (``expect(locator).to_be_visible()``), do not look once:
+  a click returns when the next page starts loading, not when it is there;
+- a failing browser test is run again up to twice (``BROWSER_RERUNS`` in
+  tests/conftest.py) and counted as "rerun": keep journeys safe to repeat.
 
 Chromium comes from the distribution (/usr/bin/chromium): Playwright's own
 browser downloads are not available here. Without it every browser test is skipped.
