@@ -159,7 +159,7 @@ def render_text(result: dict[str, Any], title: str = "", declared_seats: int | N
     seats = result["seats"]
     lines.append(
         f"Method: {METHOD_NAMES[method]} ({method}), {seats} seat{'s' if seats > 1 else ''}, "
-        f"{_num(result['ballots'])} ballots"
+        f"{_num(result['ballots'])} ballot{'' if result['ballots'] == 1 else 's'}"
     )
     if declared_seats and declared_seats != seats and method in SINGLE_WINNER:
         lines.append(f"(the file declares {declared_seats} seats; {method} elects one winner)")
@@ -236,7 +236,8 @@ def _condorcet_text(result: dict[str, Any]) -> list[str]:
 def _matrix(candidates: list[str], matrix: dict[str, dict[str, Any]]) -> list[str]:
     # Columns are numbered so that long names do not make the table unreadable.
     width = max(len(name) for name in candidates) + 5
-    cells = max(5, *(len(_num(v)) + 1 for row in matrix.values() for v in row.values()))
+    widest = max((len(_num(v)) for row in matrix.values() for v in row.values()), default=0)
+    cells = max(5, widest + 1)  # one candidate left: an empty matrix
     header = " " * width + "".join(f"{n:>{cells}}" for n in range(1, len(candidates) + 1))
     lines = [header]
     for number, a in enumerate(candidates, start=1):

@@ -47,6 +47,25 @@ def test_irv_text_report_round_by_round() -> None:
     assert result.stderr == ""
 
 
+@pytest.mark.parametrize(
+    "method", ["schulze", "ranked-pairs", "irv", "plurality", "stv", "schulze-stv"]
+)
+@pytest.mark.parametrize(
+    "blt",
+    ['1 1\n1 1 0\n0\n"Solo"\n"One candidate"\n', '2 1\n-2\n1 1 0\n0\n"Solo"\n"Gone"\n"T"\n'],
+    ids=["one candidate", "one left after a withdrawal"],
+)
+def test_a_single_candidate_is_reported_as_the_winner(
+    tmp_path: Path, method: str, blt: str
+) -> None:
+    # The app publishes such files (an election with one candidate): the empty pairwise
+    # matrix once made the text report crash.
+    result = run(write(tmp_path, blt), "--method", method)
+    assert result.exit_code == 0, result.output
+    assert ", 1 ballot\n" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-2] == "Winner: Solo"
+
+
 def test_schulze_text_report_shows_the_matrices() -> None:
     result = run(BURLINGTON, "--method", "schulze")
     assert result.exit_code == 0
