@@ -137,6 +137,9 @@ def group_ballots(
 # --- parsing helpers ------------------------------------------------------------------------------
 
 _INTEGER = re.compile(r"\d+")
+# More identical ballots than any election holds; it also keeps every weight inside a
+# 32-bit database integer (PostgreSQL's INTEGER) and exact in pyvotecore's floats.
+MAX_WEIGHT = 2**31 - 1
 
 
 class _Reader:
@@ -208,6 +211,8 @@ def _parse_ballot(lineno: int, tokens: list[str], ncandidates: int) -> tuple[int
         raise BltError(
             lineno, f"the weight must be a positive whole number, not {weight_token!r}{hint}"
         )
+    if int(weight_token) > MAX_WEIGHT:
+        raise BltError(lineno, f"the weight {weight_token} is too large (at most {MAX_WEIGHT})")
     if not rest or rest[-1] != "0" or "0" in rest[:-1]:
         raise BltError(lineno, "a ballot line must end with 0, and only there")
     ranking: Ranking = []

@@ -96,6 +96,7 @@ def test_names_on_one_line_and_no_title() -> None:
         ("3 1\n1 1 0 2 0\n", "line 2: a ballot line must end with 0, and only there"),
         ("3 1\nx 1 0\n", "line 2: the weight must be a positive whole number, not 'x'"),
         ("3 1\n1.5 1 0\n", "line 2: the weight must be a positive whole number"),
+        ("3 1\n1 1 0\n2147483648 1 0\n", "line 3: the weight 2147483648 is too large"),
         ("3 1\n1 a 0\n", "line 2: 'a' is not a candidate number"),
         ("3 1\n1 2= 0\n", "line 2: '' is not a candidate number"),
         ("3 1\n1 1 0\n-2\n", "line 3: the weight must be a positive whole number, not '-2'"),
@@ -116,6 +117,10 @@ def test_errors_name_the_line(text: str, message: str) -> None:
         parse_blt(text)
     assert str(caught.value).startswith(message)
     assert caught.value.line == int(message.split(":")[0].removeprefix("line "))
+
+
+def test_the_largest_weight_is_accepted() -> None:
+    assert parse_blt('1 1\n2147483647 1 0\n0\n"A"\n').ballots == [(2**31 - 1, [[0]])]
 
 
 def test_missing_end_line_hints_at_the_cause() -> None:

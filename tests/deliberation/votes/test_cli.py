@@ -101,6 +101,8 @@ def test_import_then_close_counts_the_paper_ballots(cli_db, tmp_path):
         ('\n\n2 1\n1 1 0\n0\n"A"\n"B"\n', 3),
         ('3 1\n1 1 0\n0\n"A"\n', 4),
         ("", 1),
+        # A weight beyond any database integer once ended in a traceback.
+        ('3 1\n2 1 0\n99999999999999999999 1 2 0\n0\n"A"\n"B"\n"C"\n', 3),
     ],
 )
 def test_a_malformed_file_imports_nothing(cli_db, tmp_path, text, line):
