@@ -271,6 +271,8 @@ def test_the_whole_vote(app, db, people, partnership, vote):
     app.get(f"/api/v1/votes/{vote.id}/receipts/{receipts[0].lower()}", status=200)
     app.get(f"/api/v1/votes/{vote.id}/receipts/AAAA-BBBB-CCCC-DDDD", status=404)
     app.get(f"/api/v1/votes/{vote.id}/receipts/nonsense", status=404)
+    # Whatever is typed, an uncounted receipt is a 404, as the contract says (not a 422).
+    app.get(f"/api/v1/votes/{vote.id}/receipts/{'A' * 500}", status=404)
     listed = app.get(f"/api/v1/votes/{vote.id}/receipts").json
     assert listed == {"items": sorted(receipts), "next": None}
 
