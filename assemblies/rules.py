@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from partnerstate.i18n import _
-from partnerstate.localized import normalize
+from partnerstate.localized import is_language_code, normalize
 from partnerstate.markup import contains_markup
 
 # Roles in an assembly. Observers read and comment but do not vote.
@@ -75,7 +75,6 @@ DEFAULT_DURATION = dt.timedelta(hours=2)
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 
-_LOCALE_KEY = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 
 
@@ -97,7 +96,7 @@ def _localized(
         errors[name] = _("Give a text, or an object keyed by language.")
         return {}
     for key, text in texts.items():
-        if not _LOCALE_KEY.match(key):
+        if not is_language_code(key):
             errors[name] = _("Unknown language code: ${code}.", mapping={"code": key[:10]})
         elif len(text) > max_length:
             errors[name] = _("Too long: at most ${max} characters.", mapping={"max": max_length})
@@ -148,7 +147,7 @@ def clean_assembly(
 
     if "default_locale" in data or not partial:
         code = data.get("default_locale") or locale
-        if not isinstance(code, str) or not _LOCALE_KEY.match(code):
+        if not is_language_code(code):
             errors["default_locale"] = _("Choose a language.")
         elif locales is not None and code not in locales:
             allowed = ", ".join(locales)

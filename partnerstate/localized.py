@@ -6,9 +6,26 @@ string (meaning the request's or the assembly's language) or such an object.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import babel
+
 LocalizedText = dict[str, str]
+
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+def is_language_code(code: Any) -> bool:
+    """A language tag that CLDR knows (``fr``, ``oc``, ``pt-BR``): content may be in
+    languages the interface does not speak, but ``xx`` is a typo, not a language."""
+    if not isinstance(code, str) or not _LANGUAGE_TAG.match(code):
+        return False
+    try:
+        babel.Locale.parse(code, sep="-")
+    except (ValueError, babel.UnknownLocaleError):
+        return False
+    return True
 
 
 def normalize(value: Any, locale: str) -> LocalizedText:

@@ -18,7 +18,7 @@ from typing import Any
 
 from partnerstate.commons import taxonomy as tx
 from partnerstate.i18n import _
-from partnerstate.localized import normalize
+from partnerstate.localized import is_language_code, normalize
 from partnerstate.markup import contains_markup
 
 # Maximum lengths, shared with openapi.yaml and the forms.
@@ -40,7 +40,6 @@ MAX_MEMBERS = 10_000_000
 MAX_AREA_POINTS = 1_000
 MAX_REASON = 2_000
 
-_LOCALE_KEY = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _PHONE = re.compile(r"^[0-9+().\- ]{3,40}$")
 _URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
@@ -159,7 +158,7 @@ class _Cleaner:
             self.fail(field, _("Enter text, or an object keyed by language."))
             return None
         for key, text in texts.items():
-            if not _LOCALE_KEY.match(key):
+            if not is_language_code(key):
                 self.fail(field, _("Unknown language code: ${code}.", mapping={"code": key[:20]}))
                 return None
             if len(text) > maximum:

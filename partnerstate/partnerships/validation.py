@@ -10,13 +10,12 @@ No Pyramid and no SQLAlchemy here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from partnerstate.commons import taxonomy as tx
 from partnerstate.i18n import _
-from partnerstate.localized import normalize
+from partnerstate.localized import is_language_code, normalize
 from partnerstate.markup import contains_markup
 from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Invalid
@@ -31,7 +30,6 @@ MAX_DURATION = 120
 MAX_NOTE = 300
 MAX_REASON = 2_000
 
-_LOCALE_KEY = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 # Translatable texts: API name -> (maximum length, Markdown allowed).
 TEXTS: dict[str, tuple[int, bool]] = {
@@ -86,7 +84,7 @@ class Cleaner:
             return None
         if isinstance(value, dict):
             for key, text in value.items():
-                if not isinstance(key, str) or not _LOCALE_KEY.match(key):
+                if not is_language_code(key):
                     self.fail(field, _("Unknown language code: ${code}", mapping={"code": key}))
                     return None
                 if not isinstance(text, str):

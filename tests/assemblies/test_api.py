@@ -86,6 +86,7 @@ def test_create_with_every_field(app, db, official):
         ({"name": ""}, 422, "name"),
         ({"name": "x" * 201}, 422, "name"),
         ({"name": "A", "default_locale": "xx"}, 422, "default_locale"),
+        ({"name": {"xx": "A"}}, 422, "name"),  # not a language
         ({"name": "A", "quorum_percent": 150}, 422, "quorum_percent"),
         ({"name": "A", "join_policy": "everyone"}, 422, "join_policy"),
         ({"name": "A", "requires_verification": "yes"}, 422, "requires_verification"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnerstate.localized import normalize, pick, shown_language
+from partnerstate.localized import is_language_code, normalize, pick, shown_language
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,13 @@ def test_lang_attribute_names_the_language_shown(value, attribute):
     from partnerstate.templating import lang_attribute_filter
 
     assert str(lang_attribute_filter({"request": _Request()}, value)) == attribute
+
+
+@pytest.mark.parametrize("code", ["en", "fr", "oc", "ar", "eus", "pt-BR", "zh-Hant"])
+def test_content_may_be_in_any_language_cldr_knows(code):
+    assert is_language_code(code)
+
+
+@pytest.mark.parametrize("code", ["xx", "qq", "", "EN", "fr_FR", "../fr", "english", 3, None])
+def test_typos_and_non_codes_are_not_languages(code):
+    assert not is_language_code(code)

@@ -140,6 +140,7 @@ BAD_BODIES = [
     ({**BASE, "lat": "north"}, "lat"),
     ({**BASE, "name": "x" * 201}, "name"),
     ({**BASE, "name": {"fr": "x" * 201}}, "name"),
+    ({**BASE, "name": {"xx": "a"}}, "name"),  # not a language
     ({**BASE, "description": "y" * 10_001}, "description"),
     ({**BASE, "address": "a" * 301}, "address"),
     ({**BASE, "name": SCRIPT}, "name"),

@@ -115,6 +115,7 @@ def test_unknown_assembly_or_commons(app, db, cast, field):
         ),
         ({"duration_months": 0}, "duration_months"),
         ({"type": "huge"}, "type"),
+        ({"title": {"xx": "A title"}}, "title"),  # not a language
     ],
 )
 def test_bad_drafts_are_422_with_the_field_named(app, db, cast, overrides, field):
