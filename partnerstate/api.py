@@ -124,6 +124,18 @@ def _schema_errors(errors: list[Exception]) -> list[Any]:
     return found
 
 
+# A wrong JSON type, said in the user's language (``null`` alone is never the point).
+_EXPECTED = {
+    "object": _("Expected an object."),
+    "array": _("Expected a list."),
+    "string": _("Expected a text."),
+    "integer": _("Expected a whole number."),
+    "number": _("Expected a number."),
+    "boolean": _("Expected true or false."),
+}
+_INVALID = _("Invalid value.")
+
+
 def _describe(error: Any) -> tuple[str, Any]:
     """A field path (``a.b.0``) and a translatable message for one JSON-schema error."""
     path = [str(part) for part in getattr(error, "absolute_path", [])]
@@ -134,8 +146,13 @@ def _describe(error: Any) -> tuple[str, Any]:
         message = _("This field is required.")
     elif validator == "maxLength":
         message = _("Too long: at most ${max} characters.", mapping={"max": expected})
+    elif validator == "minLength" and expected == 1:
+        message = _("Must not be empty.")
     elif validator == "minLength":
         message = _("Too short: at least ${min} characters.", mapping={"min": expected})
+    elif validator == "type":
+        wanted = [expected] if isinstance(expected, str) else list(expected)
+        message = next((_EXPECTED[kind] for kind in wanted if kind in _EXPECTED), _INVALID)
     elif validator in ("maximum", "exclusiveMaximum"):
         message = _("Must be at most ${max}.", mapping={"max": expected})
     elif validator in ("minimum", "exclusiveMinimum"):

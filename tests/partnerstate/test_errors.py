@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 import webtest
 from sqlalchemy import func, select
 
-from partnerstate import make_configurator
+from partnerstate import api, make_configurator
 from partnerstate.models import User
 from partnerstate.services import accounts
 from partnerstate.settings import load_settings
@@ -152,6 +154,42 @@ def test_bad_query_parameters_are_422_naming_the_parameter(app, path, field, mes
 def test_bad_query_parameters_are_explained_in_french(app):
     error = app.get("/api/v1/commons?page=abc&_LOCALE_=fr", status=422).json["error"]
     assert error["fields"]["page"] != "Not a valid value for this parameter."
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        (["x"], "body", "Expected an object."),
+        ({"email": 3, "password": "a long password"}, "email", "Expected a text."),
+    ],
+)
+def test_wrong_json_types_are_named_in_words(app, body, field, message):
+    # Not jsonschema's English "['x'] is not of type 'object'", which no locale translates.
+    error = app.post_json("/api/v1/tokens", body, status=422).json["error"]
+    assert error["fields"][field] == message
+
+
+def test_wrong_json_types_are_named_in_french(app):
+    error = app.post_json("/api/v1/tokens?_LOCALE_=fr", ["x"], status=422).json["error"]
+    assert error["fields"]["body"] == "Objet attendu."
+
+
+@pytest.mark.parametrize(
+    ("validator", "expected", "message"),
+    [
+        ("minLength", 1, "Must not be empty."),  # not "at least 1 characters"
+        ("minLength", 3, "Too short: at least 3 characters."),
+        ("type", ["integer", "null"], "Expected a whole number."),
+        ("type", "null", "Invalid value."),
+    ],
+)
+def test_schema_errors_in_words(validator, expected, message):
+    error = SimpleNamespace(
+        validator=validator, validator_value=expected, absolute_path=["reason"], message="raw"
+    )
+    field, described = api._describe(error)
+    assert field == "reason"
+    assert described.interpolate() == message
 
 
 def test_utf8_addresses_work(app):
