@@ -63,6 +63,60 @@ OBJECTS: dict[str, tuple[Any, str | None]] = {
 }
 
 
+# Detail name → what the reader sees; a name without a label is shown as stored.
+DETAILS = {
+    "added": _("Added"),
+    "already": _("Already there"),
+    "assembly_id": _("Assembly"),
+    "author_id": _("Author"),
+    "attended": _("Attended"),
+    "ballots": _("Ballots"),
+    "closes_at": _("Closes at"),
+    "commons_id": _("Commons"),
+    "count": _("Number"),
+    "deleted": _("Deleted"),
+    "electorate": _("Electorate"),
+    "ends_at": _("Ends at"),
+    "fields": _("Fields"),
+    "filename": _("File"),
+    "flags": _("Reports"),
+    "from_status": _("From"),
+    "invitation_id": _("Invitation"),
+    "kind": _("Kind"),
+    "locale": _("Language"),
+    "meeting_id": _("Meeting"),
+    "method": _("Method"),
+    "name": _("Name"),
+    "new": _("New"),
+    "note": _("Note"),
+    "old": _("Previous"),
+    "outcome": _("Outcome"),
+    "partnership_id": _("Partnership"),
+    "party": _("Party"),
+    "place": _("Place"),
+    "previous": _("Before"),
+    "quorum_percent": _("Quorum (%)"),
+    "reason": _("Reason"),
+    "request_id": _("Request"),
+    "role": _("Role"),
+    "scan_id": _("Scan"),
+    "seats": _("Seats"),
+    "sha256": _("SHA-256"),
+    "tie_break_seed": _("Tie-break seed"),
+    "timezone": _("Time zone"),
+    "to_status": _("To"),
+    "transition": _("Step"),
+    "user_id": _("Person"),
+    "version": _("Version"),
+    "vote_id": _("Vote"),
+    "winners": _("Winners"),
+}
+
+
+def detail_label(name: str) -> Any:
+    return DETAILS.get(name, name)
+
+
 def action_label(action: str) -> Any:
     return ACTIONS.get(action, action)
 

@@ -53,4 +53,9 @@ def _row(request: Any, entry: Any) -> dict[str, Any]:
         "action": request.translate(audit_labels.action_label(entry.action)),
         "object": request.translate(audit_labels.object_label(entry.object_type)),
         "object_url": audit_labels.object_url(request, entry.object_type, entry.object_id),
+        # Sorted by stored name (the same on both engines), named for the reader.
+        "details": [
+            (request.translate(audit_labels.detail_label(name)), value)
+            for name, value in sorted((entry.details or {}).items())
+        ],
     }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from partnerstate import audit_labels
 from partnerstate.models import AuditEntry
 from partnerstate.services import audit
 from partnerstate.views.audit import PAGE_SIZE
@@ -123,15 +127,9 @@ def test_official_reads_the_log_in_french(official_app, db, official):
     assert "Validated a commons" not in page.text
 
 
-def test_every_recorded_action_has_a_label():
-    # Scans the code for audit.record(…, "action", "type", …) so a new action needs a label.
-    import ast
-    from pathlib import Path
-
-    from partnerstate import audit_labels
-
+def _audit_record_calls() -> Iterator[ast.Call]:
+    """Every ``audit.record(…)`` call in the application's code."""
     root = Path(__file__).resolve().parents[2]
-    found = set()
     for package in ("partnerstate", "assemblies", "deliberation", "reports"):
         for path in (root / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
@@ -140,12 +138,34 @@ def test_every_recorded_action_has_a_label():
                     and isinstance(node.func, ast.Attribute)
                     and node.func.attr == "record"
                     and ast.unparse(node.func.value) == "audit"
-                    and len(node.args) > 2
-                    and isinstance(node.args[2], ast.Constant)
                 ):
-                    found.add(node.args[2].value)
+                    yield node
+
+
+def test_every_recorded_action_has_a_label():
+    # Scans the code for audit.record(…, "action", "type", …) so a new action needs a label.
+    found = {
+        node.args[2].value
+        for node in _audit_record_calls()
+        if len(node.args) > 2 and isinstance(node.args[2], ast.Constant)
+    }
     assert len(found) > 30
     assert found <= set(audit_labels.ACTIONS), found - set(audit_labels.ACTIONS)
+
+
+def test_every_recorded_detail_has_a_label():
+    # audit.record(…, reason=…): a new detail name needs a label, or officials read "user_id".
+    found = {kw.arg for node in _audit_record_calls() for kw in node.keywords if kw.arg}
+    assert len(found) > 10
+    assert found <= set(audit_labels.DETAILS), found - set(audit_labels.DETAILS)
+
+
+def test_details_are_named_in_the_readers_language(official_app, db, official):
+    audit.record(db, official, "vote.open", "vote", 3, partnership_id=7, seats=2)
+    db.commit()
+    page = official_app.get("/audit?_LOCALE_=fr")
+    names = [term.text for term in page.html.select("dl.audit-details dt")]
+    assert names == ["Partenariat", "Sièges"]
 
 
 def test_empty_log(official_app):
