@@ -17,6 +17,13 @@ log = logging.getLogger(__name__)
 
 @notfound_view_config(renderer="error.jinja2", api_path=False)
 def not_found(request: Any) -> dict[str, Any]:
+    allowed = allowed_methods(request)
+    if allowed:
+        # A page asked for the wrong way (a POST-only action opened as a link): not a 404.
+        request.response.status = 405
+        request.response.headers["Allow"] = ", ".join(allowed)
+        title, message = STATUS_TEXTS[405]
+        return {"title": title, "message": message}
     request.response.status = 404
     return {
         "title": _("Page not found"),

@@ -89,9 +89,18 @@ def test_404_json_under_api(app):
     assert response.json == {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
 
 
-def test_a_page_route_with_the_wrong_method_is_a_404_page(app):
-    page = app.post("/healthz", status=404)
-    assert "<h1>Page not found</h1>" in page.text
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [("POST", "/healthz", "GET, HEAD"), ("GET", "/profile/tokens", "POST")],
+)
+def test_a_page_asked_the_wrong_way_is_a_405_page_saying_so(app, method, path, allow):
+    page = app.request(path, method=method, status=405, expect_errors=True)
+    assert page.headers["Allow"] == allow
+    assert "<h1>Not possible here</h1>" in page.text
+
+
+def test_an_unknown_id_stays_a_404_whatever_the_method(app):
+    app.post("/commons/999999/validate", status=404)
 
 
 def test_revoking_someone_elses_or_an_unknown_token_changes_nothing(member_app):
