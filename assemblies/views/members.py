@@ -25,6 +25,7 @@ from assemblies.views.common import assembly_name, can, flash, role_label
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
 from partnerstate.models import User
+from partnerstate.paging import page_number
 
 
 def _members_url(request: Any) -> str:
@@ -34,17 +35,12 @@ def _members_url(request: Any) -> str:
 PAGE_SIZE = 100
 
 
-def _page_number(request: Any) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= 100_000 else 1
-
-
 def _member_page(request: Any, add_form: AddMemberForm | None = None) -> dict[str, Any]:
     """The people of the assembly, a page at a time (a city's assembly may be very large)."""
     assembly = request.context.assembly
     db = request.db
     can_manage = can(request, perms.MANAGE_MEMBERS)
-    page = _page_number(request)
+    page = page_number(request)
     memberships = services.members(db, assembly.id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     total = services.count_members(db, assembly.id)
     ids = [m.user_id for m in memberships]

@@ -9,17 +9,10 @@ from pyramid.view import view_config
 
 from partnerstate import audit_labels
 from partnerstate import permissions as perms
+from partnerstate.paging import page_number
 from partnerstate.services import audit
 
 PAGE_SIZE = 50
-
-
-def _page_number(request: Any) -> int:
-    """The ``?page=`` parameter: a positive whole number, 1 when absent."""
-    raw = request.params.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
-        raise HTTPNotFound()
-    return int(raw)
 
 
 @view_config(
@@ -29,7 +22,7 @@ def _page_number(request: Any) -> int:
     request_method="GET",
 )
 def audit_log(request: Any) -> dict[str, Any]:
-    page = _page_number(request)
+    page = page_number(request)
     # One row more than shown tells whether a next page exists without counting the table.
     entries = audit.recent(request.db, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     if not entries and page > 1:

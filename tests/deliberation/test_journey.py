@@ -100,7 +100,7 @@ def test_from_draft_to_a_ballot(app, db, official):
     assert "Duplicate of another option" in page.text
     french = app.get(f"/partnerships/{pid}", {"_LOCALE_": "fr"})
     assert "Les engagements de la ville" in french.text
-    assert "Masqué par un·e facilitateur·rice : Advertising." in french.text
+    assert "Masqué par un·e animateur·rice : Advertising." in french.text
     assert "Doublon d’une autre option" in french.text
 
     # The member who was replied to sees it in the notifications.
