@@ -117,12 +117,14 @@ def test_a_facilitator_closes_from_the_page(app, db, people, vote):
     page = app.get(f"/votes/{vote.id}")
     assert f"/votes/{vote.id}/close" in page.text
     confirm = app.get(f"/votes/{vote.id}/close")
-    assert "So far: 1 ballots" in confirm.text
+    assert "So far: 1 ballot (" in confirm.text
     done = confirm.forms[[f.method.upper() for f in confirm.forms.values()].index("POST")].submit(
         status=303
     )  # fmt: skip
     page = done.follow()
     assert "The vote is closed" in page.text and "Adopted" in page.text
+    assert "1 ballot for an electorate of" in page.text  # one ballot, not "1 ballots"
+    assert "Turnout: 1 ballot out of" in page.text
     db.refresh(vote)
     assert vote.status == "closed"
     # Closing again just says so.
