@@ -31,7 +31,7 @@ from wtforms.fields.choices import SelectChoice
 
 from assemblies import rules
 from assemblies.census import DATE_OF_BIRTH, POSTCODE
-from partnerstate.forms import Form, length, required
+from partnerstate.forms import Form, add_rule_errors, length, required
 from partnerstate.i18n import LOCALES, _
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -186,18 +186,19 @@ def fill_meeting_form(form: MeetingForm, meeting: Any, tz: Any) -> None:
 
 
 def apply_errors(form: Form, error: rules.Invalid, locale: str) -> None:
-    """Put each rule's message on its input (a translatable text: the page language's)."""
+    """Put each rule's message on its input (a translatable text: the page language's).
+
+    An input the form itself refused keeps only its own message (see ``add_rule_errors``).
+    """
+    pairs = []
     for name, message in error.fields.items():
         base = name.split(".")[0]
         if base in ("name", "description", "title"):
             target = f"{base}_{locale}" if f"{base}_{locale}" in form else f"{base}_en"
         else:
             target = base
-        if target in form:
-            form[target].errors = [*form[target].errors, message]
-        else:
-            first = next(iter(form))
-            first.errors = [*first.errors, message]
+        pairs.append((form[target] if target in form else next(iter(form)), message))
+    add_rule_errors(pairs)
 
 
 class AddMemberForm(Form):

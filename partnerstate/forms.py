@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import wtforms
@@ -28,3 +29,19 @@ def required(message: Any = None) -> validators.InputRequired:
 
 def length(max: int, min: int = -1, message: Any = None) -> validators.Length:
     return validators.Length(min=min, max=max, message=message)
+
+
+def add_rule_errors(errors: Iterable[tuple[Any, Any]]) -> None:
+    """Put the rules' messages (``(field, message)`` pairs) on their fields.
+
+    A page runs a service's rules even when the form's own validation failed, so that
+    every problem shows in one round. A field the form refused already says what is
+    wrong with it; the rules saw no value there (it could not be read) or checked the
+    same thing, so their message is left out rather than said twice. Fields without
+    an error of their own may receive several messages (e.g. two agenda items).
+    """
+    pairs = list(errors)
+    refused = {id(field) for field, _message in pairs if field.errors}
+    for field, message in pairs:
+        if id(field) not in refused:
+            field.errors = [*field.errors, message]

@@ -57,6 +57,25 @@ def _form_page(request: Any, form: MeetingForm, meeting: Meeting | None) -> dict
     }
 
 
+def _rule_errors(request: Any, form: MeetingForm, meeting: Meeting | None) -> None:
+    """The rules' messages on a form WTForms refused, so that every problem shows at once.
+
+    They judge what the form could read (an unreadable date is left out): the same
+    ``rules.clean_meeting`` that scheduling and updating run, with nothing saved.
+    """
+    current = (meeting.starts_at, meeting.ends_at) if meeting else None
+    try:
+        rules.clean_meeting(
+            meeting_data(form),
+            request.locale_name,
+            site_tz(request),
+            partial=meeting is not None,
+            current=current,
+        )
+    except rules.Invalid as error:
+        apply_errors(form, error, request.locale_name)
+
+
 @view_config(
     route_name="assemblies.meeting_new",
     renderer="assemblies/meeting_form.jinja2",
@@ -66,7 +85,9 @@ def new_meeting(request: Any) -> Any:
     assembly = request.context.assembly
     form = MeetingForm.from_request(request)
     if request.method == "POST":
-        if form.validate():
+        if not form.validate():
+            _rule_errors(request, form, None)
+        else:
             try:
                 meeting = services.schedule_meeting(
                     request.db,
@@ -99,7 +120,9 @@ def edit_meeting(request: Any) -> Any:
     if request.method == "GET":
         fill_meeting_form(form, meeting, site_tz(request))
     else:
-        if form.validate():
+        if not form.validate():
+            _rule_errors(request, form, meeting)
+        else:
             try:
                 services.update_meeting(
                     request.db,

@@ -16,6 +16,7 @@ from partnerstate.models import AuditEntry
 from tests import factories
 from tests.assemblies.helpers import PARIS, make_meeting
 from tests.conftest import csrf_token, log_in
+from tests.form_errors import field_errors
 
 
 def post(app, path, data=None, status=303, **kwargs):
@@ -130,7 +131,8 @@ def test_official_creates_an_assembly(app, db, official):
     assert response.headers["Location"].endswith(f"/assemblies/{assembly.id}/members")
     assert assembly.name == {"en": "Lille assembly", "fr": "Assemblée de Lille"}
     assert assembly.requires_verification and assembly.quorum_percent == 20
-    page = app.get(f"/assemblies/{assembly.id}")
+    # The assembly speaks French; the official's browser asks for English.
+    page = app.get(f"/assemblies/{assembly.id}", headers={"Accept-Language": "en"})
     assert "<em>monthly</em>" in page.text and "20%" in page.text
 
 
@@ -520,6 +522,30 @@ def test_meeting_form_errors(app, db, cast):
     assert _count(db, Meeting) == 0
 
 
+def test_meeting_form_shows_every_error_at_once(app, db, cast):
+    # An unreadable date used to hide the rules' checks until it was corrected.
+    as_(app, cast.facilitator)
+    url = f"/assemblies/{cast.assembly.id}/meetings/new"
+    page = post(app, url, {"title_en": "", "starts_at": "", "location": "<b>Hall</b>"}, status=422)
+    errors = field_errors(page)
+    assert errors["starts_at"] == ["Give a date and time."]
+    assert errors["title_en"] == ["This field is required."]
+    assert errors["location"] == ["No HTML tags, please."]
+    # The same on the edit form; the unreadable date keeps its own message only.
+    meeting = make_meeting(db, cast.assembly, cast.facilitator)
+    page = post(
+        app,
+        f"/assemblies/{cast.assembly.id}/meetings/{meeting.id}/edit",
+        {"title_en": "<i>Plenary</i>", "starts_at": "soon", "online_url": "ftp://x"},
+        status=422,
+    )
+    errors = field_errors(page)
+    assert len(errors["starts_at"]) == 1
+    assert errors["title_en"] == ["No HTML tags, please."]
+    assert "https://" in errors["online_url"][0]
+    assert _count(db, Meeting) == 1
+
+
 def test_meeting_page_attendance_and_calendar(app, db, cast):
     meeting = make_meeting(db, cast.assembly, cast.facilitator, agenda=["Welcome"])
     url = f"/assemblies/{cast.assembly.id}/meetings/{meeting.id}"
@@ -651,7 +677,7 @@ def test_pages_in_french(app, db, cast):
     page = app.get(f"/assemblies/{cast.assembly.id}?_LOCALE_=fr")
     assert '<html lang="fr">' in page.text
     assert "Réunions à venir" in page.text
-    assert "Animateurs" in page.text
+    assert "Animateur·rices" in page.text
     assert "3 personnes" in page.text
     meeting_page = app.get(f"/assemblies/{cast.assembly.id}/meetings?_LOCALE_=fr")
     assert "Programmer une réunion" not in meeting_page.text  # anonymous
