@@ -29,7 +29,7 @@ from wtforms.fields.choices import SelectChoice
 from partnerstate.commons import taxonomy as tx
 from partnerstate.commons import validation as rules
 from partnerstate.commons.models import Commons
-from partnerstate.forms import Form, length
+from partnerstate.forms import Form, add_rule_errors, length
 from partnerstate.i18n import LOCALES, _
 
 
@@ -288,7 +288,8 @@ def form_data(form: CommonsForm) -> dict[str, Any]:
     for principle in tx.OSTROM_IDS:
         score, evidence = form.ostrom_fields(principle)
         texts = {loc: field.data or "" for loc, field in zip(LOCALES, evidence, strict=True)}
-        if score.data not in (None, ""):
+        # A score the form refused (not one of its choices) is left out, not read.
+        if score.data not in (None, "") and not score.errors:
             ostrom[principle] = {"score": int(score.data), "evidence": texts}
     data["ostrom"] = ostrom
     return data
@@ -347,13 +348,16 @@ def _form_field(path: str, locale: str | None, fallback_locale: str) -> str:
 
 
 def apply_errors(form: CommonsForm, error: rules.InvalidRecord, locale: str) -> None:
-    """Attach the rules' messages to the fields they concern."""
+    """Attach the rules' messages to the fields they concern.
+
+    A field the form itself refused keeps only its own message (see ``add_rule_errors``).
+    """
+    pairs = []
     for path, message in error.errors.items():
         name = _form_field(path, error.locales.get(path), locale)
-        if name in form:
-            form.add_error(name, message)
-        else:  # pragma: no cover - every rule maps to a field; keep the message anyway
-            form.add_error("name_" + locale, message)
+        # Every rule maps to a field; a stray message still shows, on the name.
+        pairs.append((form[name if name in form else f"name_{locale}"], message))
+    add_rule_errors(pairs)
 
 
 class ReasonForm(Form):

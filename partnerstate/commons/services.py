@@ -38,6 +38,9 @@ __all__ = [
     "RegisterQuery",
     "StateConflict",
     "archive",
+    "check_balance",
+    "check_proposal",
+    "check_update",
     "count",
     "districts",
     "filtered",
@@ -94,12 +97,21 @@ def _current_values(commons: Commons) -> dict[str, Any]:
     return {column: getattr(commons, column) for column in TRACKED}
 
 
+def check_proposal(data: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    """The column values :func:`propose` would store; raises :class:`InvalidRecord`.
+
+    Stores nothing: a page whose form refused some inputs calls it too, so that every
+    problem shows at once.
+    """
+    return clean(data, locale)
+
+
 def propose(db: Session, author: User, data: Mapping[str, Any], locale: str) -> Commons:
     """A new record from ``author``: ``proposed``, or ``published`` at once for an official.
 
     ``data`` is shaped like the API's request body; raises :class:`InvalidRecord`.
     """
-    values = clean(data, locale)
+    values = check_proposal(data, locale)
     now = utcnow()
     commons = Commons(
         status=tx.PROPOSED,
@@ -150,7 +162,7 @@ def update(
     really change are recorded; an edit that changes nothing leaves no revision.
     """
     before = _current_values(commons)
-    values = clean(_merge_translations(commons, data, locale), locale, partial=True, current=before)
+    values = check_update(commons, data, locale)
     changes: dict[str, Any] = {}
     for column, value in values.items():
         if column not in before or before[column] == value:
@@ -168,6 +180,15 @@ def update(
     if actor.is_official and actor.id != commons.proposer_id:
         audit.record(db, actor, "commons.edit", "commons", commons.id, fields=sorted(changes))
     return changes
+
+
+def check_update(commons: Commons, data: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    """The column values :func:`update` would set; raises :class:`InvalidRecord`.
+
+    Changes nothing (see :func:`check_proposal`).
+    """
+    merged = _merge_translations(commons, data, locale)
+    return clean(merged, locale, partial=True, current=_current_values(commons))
 
 
 # Translatable texts an update merges: API field -> column; and inside "governance".
@@ -267,10 +288,13 @@ def archive(db: Session, commons: Commons, official: User, reason: Any) -> Commo
 # --- the community balance ---------------------------------------------------------
 
 
-def record_balance(
-    db: Session, commons: Commons, author: User, data: Mapping[str, Any], locale: str
-) -> CommonsBalance:
-    """Add or replace the community balance of one year (scores 0-100)."""
+def check_balance(
+    data: Mapping[str, Any], locale: str
+) -> tuple[int, dict[str, int], dict[str, str]]:
+    """A balance's year, scores and notes; raises :class:`InvalidRecord` naming every problem.
+
+    Stores nothing (see :func:`check_proposal`).
+    """
     errors: dict[str, Any] = {}
     year = data.get("year")
     this_year = dt.date.today().year
@@ -294,6 +318,14 @@ def record_balance(
         errors.update(error.errors)
     if errors:
         raise InvalidRecord(errors)
+    return year, scores, notes
+
+
+def record_balance(
+    db: Session, commons: Commons, author: User, data: Mapping[str, Any], locale: str
+) -> CommonsBalance:
+    """Add or replace the community balance of one year (scores 0-100)."""
+    year, scores, notes = check_balance(data, locale)
     if commons.status != tx.PUBLISHED:
         raise StateConflict(_("Only a published commons reports a community balance."))
     balance = db.scalar(

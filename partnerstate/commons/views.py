@@ -7,8 +7,10 @@ works without JavaScript; the map is an addition to the list, never instead of i
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
+from collections.abc import Callable
 from typing import Any
 
 from pyramid.httpexceptions import HTTPSeeOther
@@ -33,6 +35,7 @@ from partnerstate.commons.forms import (
 from partnerstate.commons.models import Commons, CommonsRevision
 from partnerstate.commons.serialize import csv_header, csv_rows
 from partnerstate.commons.validation import InvalidRecord
+from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
 from partnerstate.localized import pick
 from partnerstate.markup import render_markdown
@@ -152,12 +155,26 @@ def show(request: Any) -> dict[str, Any]:
     return _record_view(request, request.context.commons)
 
 
+def _rule_errors(request: Any, form: CommonsForm, check: Callable[..., Any]) -> None:
+    """The register's rules on a form WTForms refused, so that every problem shows at once.
+
+    ``check`` (``services.check_proposal``, ``check_update``) judges what the form could
+    read and stores nothing; an unreadable input keeps the form's own message.
+    """
+    try:
+        check(form_data(form), request.locale_name)
+    except InvalidRecord as error:
+        apply_errors(form, error, request.locale_name)
+
+
 @view_config(
     route_name="commons.new", renderer="commons/form.jinja2", permission=perms.PROPOSE_COMMONS
 )
 def propose(request: Any) -> Any:
     form = CommonsForm.from_request(request)
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and not form.validate():
+        _rule_errors(request, form, services.check_proposal)
+    elif request.method == "POST":
         try:
             commons = services.propose(
                 request.db, request.user, form_data(form), request.locale_name
@@ -186,7 +203,9 @@ def edit(request: Any) -> Any:
     form = CommonsForm.from_request(request)
     if request.method == "GET":
         fill_form(form, commons)
-    elif form.validate():
+    elif not form.validate():
+        _rule_errors(request, form, functools.partial(services.check_update, commons))
+    else:
         try:
             changes = services.update(
                 request.db, commons, request.user, form_data(form), request.locale_name
@@ -268,15 +287,21 @@ def balance(request: Any) -> Any:
     """The yearly community balance: rootedness, social return, democracy, care."""
     commons = request.context.commons
     form = BalanceForm.from_request(request)
-    if request.method == "POST" and form.validate():
+    if request.method == "POST":
         data = {name: form[name].data for name in ("year", *tx.BALANCE_DIMENSIONS)}
         data["notes"] = form.notes.data or ""
+        valid = form.validate()
         try:
-            services.record_balance(request.db, commons, request.user, data, request.locale_name)
+            if not valid:
+                # What the form could read is judged too: every problem shows at once.
+                services.check_balance(data, request.locale_name)
+            else:
+                services.record_balance(
+                    request.db, commons, request.user, data, request.locale_name
+                )
         except InvalidRecord as error:
-            for name, message in error.errors.items():
-                form.add_error(name, message)
-        else:
+            add_rule_errors((form[name], message) for name, message in error.errors.items())
+        if not form.errors:
             request.session.flash(request.translate(_("The balance was recorded.")), "success")
             return HTTPSeeOther(request.route_url("commons.show", id=commons.id))
     if form.errors:

@@ -14,6 +14,7 @@ from partnerstate.commons.models import Commons
 from partnerstate.models import AuditEntry
 from tests import factories
 from tests.conftest import csrf_token, log_in
+from tests.form_errors import field_errors
 from tests.partnerstate.commons.helpers import FULL_BODY, make_commons, published
 
 XSS = '<script>alert("x")</script>'
@@ -324,6 +325,50 @@ def test_bad_proposal_redisplays_the_form_and_stores_nothing(app, db, member, fi
     assert _count(db) == 0
 
 
+def test_every_problem_of_a_proposal_shows_at_once(app, db, member):
+    # An unreadable date and latitude used to hide the rules' seven other problems.
+    log_in(app, member.email)
+    token = csrf_token(app, "/commons/new")
+    fields = _form(
+        established_on="someday",
+        lat="abc",
+        lon="200",
+        name_en="<b>Tool shed</b>",
+        description_en='<img src=x onerror="alert(1)">',
+        contact_email="nobody",
+        website="javascript:alert(1)",
+        rules_url="ftp://rules",
+        active_members="-3",
+        ostrom_monitoring_score="7",
+    )
+    response = app.post("/commons/new", {**fields, "csrf_token": token}, status=422)
+    errors = field_errors(response)
+    assert set(errors) == {
+        "established_on", "lat", "lon", "name_en", "description_en", "contact_email",
+        "website", "rules_url", "active_members", "ostrom_monitoring_score",
+    }  # fmt: skip
+    # The form's own message only, where it could not read the input.
+    assert errors["lat"] == ["Not a valid float value."]
+    assert errors["lon"] == ["Must be between -180 and 180."]
+    assert errors["active_members"] == ["Must be between 0 and 10000000."]
+    assert _count(db) == 0
+
+
+def test_every_problem_of_an_edit_shows_at_once(app, db, member):
+    commons = make_commons(db, member)
+    log_in(app, member.email)
+    token = csrf_token(app, f"/commons/{commons.id}/edit")
+    fields = _form(lat="north", lon="3", name_en=XSS, website="example.org")
+    response = app.post(f"/commons/{commons.id}/edit", {**fields, "csrf_token": token}, status=422)
+    errors = field_errors(response)
+    assert errors["lat"] == ["Not a valid float value."]
+    assert errors["name_en"] == ["HTML is not allowed here."]
+    assert "http" in errors["website"][0]
+    assert "lon" not in errors
+    db.refresh(commons)
+    assert commons.name == {"en": "Repair café"}
+
+
 def test_form_errors_in_french(app, db, member):
     log_in(app, member.email)
     token = csrf_token(app, "/commons/new?_LOCALE_=fr")
@@ -504,6 +549,18 @@ def test_proposer_reports_a_balance(app, db, member, official):
         status=422,
     )
     assert "Must be between 0 and 100." in bad.text
+    # A missing year no longer hides the scores' problems.
+    bad = app.post(
+        f"/commons/{commons.id}/balance",
+        {"csrf_token": token, "year": "", "rootedness": "150", "social_return": "x",
+         "internal_democracy": "1", "care": "-1"},
+        status=422,
+    )  # fmt: skip
+    errors = field_errors(bad)
+    assert errors["year"] == ["This field is required."]
+    assert errors["rootedness"] == errors["care"] == ["Must be between 0 and 100."]
+    assert errors["social_return"] == ["Not a valid integer value."]
+    assert "internal_democracy" not in errors
     response = app.post(
         f"/commons/{commons.id}/balance",
         {
