@@ -27,7 +27,7 @@ from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
 from partnerstate.commons import taxonomy as commons_tx
-from partnerstate.forms import Form, length, required
+from partnerstate.forms import Form, add_rule_errors, length, required
 from partnerstate.i18n import LOCALES, _
 from partnerstate.localized import pick
 from partnerstate.partnerships import validation
@@ -178,7 +178,11 @@ class PartnershipForm(Form):
         return data, rows
 
     def show_errors(self, fields: dict[str, Any], rows: dict[str, list[int]]) -> None:
-        """Attach a service's field errors (``city_commitments.1.kind``) to form fields."""
+        """Attach a service's field errors (``city_commitments.1.kind``) to form fields.
+
+        A field the form itself refused keeps only its own message (``add_rule_errors``).
+        """
+        pairs = []
         for name, message in fields.items():
             parts = name.split(".")
             target: Any = getattr(self, "kind" if parts[0] == "type" else parts[0], None)
@@ -189,10 +193,8 @@ class PartnershipForm(Form):
                 if position < len(rows[parts[0]]):
                     entry = target.entries[rows[parts[0]][position]]
                     target = getattr(entry.form, parts[2], target)
-            if isinstance(target.errors, list):
-                target.errors.append(message)
-            else:
-                target.errors = [message]
+            pairs.append((target, message))
+        add_rule_errors(pairs)
 
 
 def fill(form: PartnershipForm, content: dict[str, Any], language: str) -> None:

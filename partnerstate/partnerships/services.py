@@ -147,6 +147,36 @@ def available_moves(
 # --- drafting and editing -------------------------------------------------------------------------
 
 
+def check_draft(
+    db: Session,
+    assembly_id: Any,
+    commons_id: Any,
+    data: Mapping[str, Any],
+    locale: str | None = None,
+) -> tuple[dict[str, Any], str]:
+    """The column values and language of a new draft; raises :class:`Invalid` naming every
+    problem. Saves nothing: a page whose form refused some inputs calls it too, so that
+    every problem shows at once."""
+    errors: dict[str, Any] = {}
+    assembly = membership.get_assembly(db, assembly_id) if _is_id(assembly_id) else None
+    if assembly is None:
+        errors["assembly_id"] = _("There is no assembly with this number.")
+    commons = db.get(Commons, commons_id) if _is_id(commons_id) else None
+    if commons is None:
+        errors["commons_id"] = _("There is no commons with this number.")
+    elif commons.status != commons_tx.PUBLISHED:
+        errors["commons_id"] = _("The commons must be published in the register first.")
+    language = locale or (membership.assembly_locale(assembly, "en") if assembly else "en")
+    values: dict[str, Any] = {}
+    try:
+        values = validation.clean(data, language, creating=True)
+    except Invalid as invalid:
+        errors = {**invalid.fields, **errors}
+    if errors:
+        raise Invalid(_("Some fields are missing or invalid."), errors)
+    return values, language
+
+
 def draft(
     db: Session,
     actor: User,
@@ -160,23 +190,7 @@ def draft(
     ``data`` is shaped like the API's body (``title``, ``type``, ``city_commitments``…);
     plain strings are taken to be in ``locale``, else the assembly's language.
     """
-    errors: dict[str, Any] = {}
-    assembly = membership.get_assembly(db, assembly_id) if _is_id(assembly_id) else None
-    if assembly is None:
-        errors["assembly_id"] = _("There is no assembly with this number.")
-    commons = db.get(Commons, commons_id) if _is_id(commons_id) else None
-    if commons is None:
-        errors["commons_id"] = _("There is no commons with this number.")
-    elif commons.status != commons_tx.PUBLISHED:
-        errors["commons_id"] = _("The commons must be published in the register first.")
-    language = locale or (membership.assembly_locale(assembly, "en") if assembly else "en")
-    try:
-        values = validation.clean(data, language, creating=True)
-    except Invalid as invalid:
-        errors = {**invalid.fields, **errors}
-    if errors:
-        raise Invalid(_("Some fields are missing or invalid."), errors)
-
+    values, language = check_draft(db, assembly_id, commons_id, data, locale)
     now = utcnow()
     partnership = Partnership(
         assembly_id=assembly_id,
@@ -229,6 +243,29 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 2**31 - 1
 
 
+def check_edit(
+    partnership: Partnership, data: Mapping[str, Any], locale: str, note: Any = ""
+) -> tuple[dict[str, Any], str]:
+    """The column values and note of an edit; raises :class:`Invalid` naming every problem.
+
+    Changes nothing (see :func:`check_draft`).
+    """
+    errors: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    cleaned_note = ""
+    try:
+        values = validation.clean(data, locale, current=partnership.content())
+    except Invalid as invalid:
+        errors.update(invalid.fields)
+    try:
+        cleaned_note = validation.clean_note(note)
+    except Invalid as invalid:
+        errors.update(invalid.fields)
+    if errors:
+        raise Invalid(_("Some fields are missing or invalid."), errors)
+    return values, cleaned_note
+
+
 def edit(
     db: Session,
     partnership: Partnership,
@@ -251,8 +288,7 @@ def edit(
             {"status": partnership.status},
         )
     before = partnership.content()
-    values = validation.clean(data, locale, current=before)
-    cleaned_note = validation.clean_note(note)
+    values, cleaned_note = check_edit(partnership, data, locale, note)
     for column, value in values.items():
         setattr(partnership, column, value)
     after = partnership.content()

@@ -7,6 +7,7 @@ deliberation's sections of the page come from other packages as "panels"
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pyramid.httpexceptions import HTTPConflict, HTTPNotFound, HTTPSeeOther
@@ -137,6 +138,19 @@ def _commons_names(request: Any, ids: set[int]) -> dict[int, str]:
 # --- drafting and editing -------------------------------------------------------------------------
 
 
+def _rule_errors(form: forms.PartnershipForm, check: Callable[[dict[str, Any]], Any]) -> None:
+    """The rules on a form WTForms refused, so that every problem shows at once.
+
+    ``check`` (``services.check_draft``, ``check_edit``) judges the text the form could
+    read and saves nothing; an unreadable input keeps the form's own message.
+    """
+    data, rows = form.to_data()
+    try:
+        check(data)
+    except Invalid as invalid:
+        form.show_errors(invalid.fields, rows)
+
+
 def _new_form(request: Any) -> forms.PartnershipForm:
     form = forms.PartnershipForm.from_request(request)
     form.commons_id.choices = [("", request.translate(_("— choose —")))] + [
@@ -167,7 +181,18 @@ def new_partnership(request: Any) -> Any:
         )
         forms.add_spare_rows(form, city=5, commons=3)
         return {"form": forms.localize(form, request), "partnership": None, "originals": {}}
-    if form.validate():
+    if not form.validate():
+        _rule_errors(
+            form,
+            lambda data: services.check_draft(
+                request.db,
+                form.assembly_id.data,
+                form.commons_id.data,
+                data,
+                locale=form.language.data,
+            ),
+        )
+    else:
         data, rows = form.to_data()
         try:
             partnership = services.draft(
@@ -220,7 +245,12 @@ def edit_partnership(request: Any) -> Any:
         forms.fill(form, partnership.content(), language)
         forms.localize(form, request)
         return context
-    if form.validate():
+    if not form.validate():
+        _rule_errors(
+            form,
+            lambda data: services.check_edit(partnership, data, form.language.data, form.note.data),
+        )
+    else:
         data, rows = form.to_data()
         try:
             version = services.edit(

@@ -8,6 +8,7 @@ import pytest
 
 from partnerstate.partnerships.models import Partnership
 from tests.conftest import csrf_token, log_in
+from tests.form_errors import field_errors
 from tests.partnerstate.partnerships import helpers
 
 
@@ -107,6 +108,51 @@ def test_a_bad_draft_is_shown_again_with_errors(app, db, cast):
     assert 'href="#city_commitments-0-kind">City commitment 1 —' in summary
     assert 'href="#city_commitments-1-description">City commitment 2 —' in summary
     assert db.query(Partnership).count() == 0
+
+
+def test_every_problem_of_a_draft_shows_at_once(app, db, cast):
+    # A duration that is not a number used to hide the rules' checks of the rest.
+    log_in(app, cast.official.email)
+    token = csrf_token(app, "/partnerships/new")
+    response = app.post(
+        "/partnerships/new",
+        {
+            "csrf_token": token,
+            "language": "en",
+            "assembly_id": "",
+            "commons_id": str(cast.commons.id),
+            "title": "",
+            "kind": "ordinary",
+            "city_commitments-0-description": "No kind given",
+            "city_commitments-0-quantity": "<b>80 m²</b>",
+            "duration_months": "a year",
+        },
+        status=422,
+    )
+    errors = field_errors(response)
+    assert errors["duration_months"][0] == "Not a valid integer value."
+    assert errors["assembly_id"] == ["There is no assembly with this number."]
+    assert errors["title"] == ["This field is required."]
+    assert errors["city_commitments-0-quantity"] == ["HTML is not allowed here."]
+    assert "Must be one of" in errors["city_commitments-0-kind"][0]
+    assert db.query(Partnership).count() == 0
+
+
+def test_every_problem_of_an_edit_shows_at_once(app, db, cast):
+    partnership = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
+    log_in(app, cast.official.email)
+    page = app.get(f"/partnerships/{partnership.id}/edit")
+    form = next(f for f in page.forms.values() if "/edit" in f.action)
+    form["duration_months"] = "500"
+    form["title"] = "<b>Garden</b>"
+    form["note"] = "<i>why</i>"
+    response = form.submit(status=422)
+    errors = field_errors(response)
+    assert errors["duration_months"] == ["Must be between 1 and 120."]
+    assert errors["title"] == ["HTML is not allowed here."]
+    assert "no HTML" in errors["note"][0]
+    db.refresh(partnership)
+    assert partnership.version == 1
 
 
 @pytest.mark.parametrize("who", ["member", "facilitator"])
