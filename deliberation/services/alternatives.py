@@ -98,6 +98,37 @@ def clean_changes(
     return {name: value for name, value in values.items() if current.get(name) != value}
 
 
+def check(
+    partnership: Partnership,
+    title: Any,
+    summary: Any,
+    changes: Mapping[str, Any] | None,
+    locale: str,
+    current: Alternative | None = None,
+) -> tuple[dict[str, str], dict[str, str], dict[str, Any]]:
+    """An alternative's title, summary and changes as stored; raises :class:`Invalid`
+    naming every problem (of the texts and of the changes alike).
+
+    Saves nothing: a page whose form refused some inputs calls it too, so that every
+    problem shows at once. ``current``: the alternative being revised.
+    """
+    errors: dict[str, Any] = {}
+    new_title: dict[str, str] = {}
+    new_summary: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        new_title, new_summary = _texts(title, summary, locale, current)
+    except Invalid as invalid:
+        errors.update(invalid.fields)
+    try:
+        values = clean_changes(partnership, changes, locale)
+    except Invalid as invalid:
+        errors.update(invalid.fields)
+    if errors:
+        raise Invalid(_("Some fields are missing or invalid."), errors)
+    return new_title, new_summary, values
+
+
 def propose(
     db: Session,
     partnership: Partnership,
@@ -112,8 +143,7 @@ def propose(
     now = now or utcnow()
     require_participant(db, partnership, author)
     require_open(partnership, now)
-    new_title, new_summary = _texts(title, summary, locale, None)
-    values = clean_changes(partnership, changes, locale)
+    new_title, new_summary, values = check(partnership, title, summary, changes, locale)
     alternative = Alternative(
         partnership_id=partnership.id,
         author_id=author.id,
@@ -147,15 +177,16 @@ def revise(
     require_open(alternative.partnership, now)
     if alternative.declined:
         raise Conflict(_("This alternative was declined; it can no longer be revised."))
-    new_title, new_summary = _texts(
+    new_title, new_summary, changes = check(
+        alternative.partnership,
         data.get("title", alternative.title),
         data.get("summary", alternative.summary),
+        data.get("changes"),
         locale,
         alternative,
     )
-    changes = alternative.changes
-    if "changes" in data:
-        changes = clean_changes(alternative.partnership, data["changes"], locale)
+    if "changes" not in data:
+        changes = alternative.changes
     if (new_title, new_summary, changes) != (
         alternative.title,
         alternative.summary,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pyramid.httpexceptions import HTTPSeeOther
@@ -11,6 +12,7 @@ from deliberation import forms
 from deliberation.services import alternatives
 from deliberation.views.debate import participation
 from partnerstate import permissions as perms
+from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import LOCALES, _
 from partnerstate.partnerships import forms as partnership_forms
 from partnerstate.partnerships import vocabulary as vocab
@@ -74,7 +76,14 @@ def propose(request: Any) -> Any:
     if request.method == "GET":
         partnership_forms.fill(form, partnership.content(), _language(request, partnership))
         return _form_context(request, form, partnership)
-    if form.validate():
+    if not form.validate():
+        _rule_errors(
+            form,
+            lambda data: alternatives.check(
+                partnership, form.alt_title.data, form.summary.data, data, form.language.data
+            ),
+        )
+    else:
         data, rows = _changes(form, partnership)
         try:
             alternative = alternatives.propose(
@@ -109,15 +118,30 @@ def propose(request: Any) -> Any:
 
 
 def _show_errors(form: Any, fields: dict[str, Any], rows: dict[str, list[int]]) -> None:
+    own = []
     mapped: dict[str, Any] = {}
     for name, message in fields.items():
         if name == "title":
-            form.alt_title.errors = [*form.alt_title.errors, message]
+            own.append((form.alt_title, message))
         elif name == "summary":
-            form.summary.errors = [*form.summary.errors, message]
+            own.append((form.summary, message))
         else:
             mapped[name.removeprefix("changes.")] = message
+    add_rule_errors(own)
     form.show_errors(mapped, rows)
+
+
+def _rule_errors(form: Any, check: Callable[[dict[str, Any]], Any]) -> None:
+    """The rules on a form WTForms refused, so that every problem shows at once.
+
+    ``check`` (``alternatives.check``) judges what the form could read and saves
+    nothing; an unreadable input keeps the form's own message.
+    """
+    data, rows = form.to_data()
+    try:
+        check(data)
+    except Invalid as invalid:
+        _show_errors(form, invalid.fields, rows)
 
 
 @view_config(route_name="deliberation.alternative", renderer="deliberation/alternative.jinja2")
@@ -160,7 +184,19 @@ def revise(request: Any) -> Any:
         form.alt_title.data = alternative.title.get(language) or alternative.display_title(language)
         form.summary.data = alternative.summary.get(language, "")
         return _form_context(request, form, partnership, alternative)
-    if form.validate():
+    if not form.validate():
+        _rule_errors(
+            form,
+            lambda data: alternatives.check(
+                partnership,
+                form.alt_title.data,
+                form.summary.data,
+                data,
+                form.language.data,
+                alternative,
+            ),
+        )
+    else:
         data, rows = _changes(form, partnership)
         try:
             alternatives.revise(

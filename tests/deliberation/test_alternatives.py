@@ -10,6 +10,7 @@ from deliberation.services import alternatives, ballot_options
 from partnerstate.models import AuditEntry
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from tests.conftest import bearer, csrf_token, log_in
+from tests.form_errors import field_errors
 from tests.partnerstate.partnerships import helpers
 
 
@@ -239,6 +240,47 @@ def test_a_bad_alternative_form_is_shown_again(app, db, cast, partnership):
     response = form.submit(status=422)
     assert "error-summary" in response.text
     assert db.query(Alternative).count() == 0
+
+
+def test_every_problem_of_an_alternative_form_shows_at_once(app, db, cast, partnership):
+    # A missing title used to hide the problems of the text it changes.
+    log_in(app, cast.member.email)
+    form_page = app.get(f"/partnerships/{partnership.id}/alternatives/new")
+    form = next(f for f in form_page.forms.values() if f.action.endswith("/alternatives/new"))
+    form["alt_title"] = ""
+    form["summary"] = "Shorter."
+    form["title"] = "<b>Garden</b>"
+    form["city_commitments-0-quantity"] = "<i>lots</i>"
+    response = form.submit(status=422)
+    errors = field_errors(response)
+    assert errors["alt_title"] == ["This field is required."]
+    assert errors["title"] == ["HTML is not allowed here."]
+    assert errors["city_commitments-0-quantity"] == ["HTML is not allowed here."]
+    assert db.query(Alternative).count() == 0
+
+
+def test_every_problem_of_a_revision_shows_at_once(app, db, cast, partnership):
+    alternative = alternatives.propose(db, partnership, cast.member, "Mine", "Why")
+    db.commit()
+    log_in(app, cast.member.email)
+    page = app.get(f"/partnerships/{partnership.id}/alternatives/{alternative.id}/edit")
+    form = next(f for f in page.forms.values() if f.action.endswith("/edit"))
+    form["summary"] = ""
+    form["alt_title"] = "<b>Mine</b>"
+    form["duration_months"] = "soon"
+    response = form.submit(status=422)
+    errors = field_errors(response)
+    assert errors["summary"] == ["This field is required."]
+    assert errors["alt_title"] == ["HTML is not allowed here."]
+    assert errors["duration_months"][0] == "Not a valid integer value."
+    db.refresh(alternative)
+    assert alternative.revision == 1
+
+
+def test_the_service_names_the_texts_and_the_changes_problems_together(db, cast, partnership):
+    with pytest.raises(Invalid) as caught:
+        alternatives.propose(db, partnership, cast.member, "<b>x</b>", "Why", {"type": "odd"})
+    assert set(caught.value.fields) == {"title", "changes.type"}
 
 
 def test_a_facilitator_declines_through_the_page_and_the_reason_shows(app, db, cast, partnership):
