@@ -272,6 +272,104 @@ def _check_closes_at(closes_at: dt.datetime | None, now: dt.datetime) -> dt.date
     return closes_at
 
 
+def _raise_all(refusals: Sequence[Invalid]) -> None:
+    """One refusal as it is; several as one :class:`Invalid` naming each field."""
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        fields = {name: text for refusal in refusals for name, text in refusal.fields.items()}
+        raise Invalid(_("Some fields are missing or invalid."), fields)
+
+
+def check_settings(
+    method: Any,
+    allowed: Sequence[str],
+    quorum_percent: Any,
+    closes_at: dt.datetime | None,
+    now: dt.datetime | None = None,
+) -> tuple[str, float | None, dt.datetime | None]:
+    """A new vote's method, quorum and closing time; raises :class:`Invalid` naming every
+    problem. Opens nothing: a page whose form refused some inputs calls it too, so that
+    every problem shows at once."""
+    now = now or utcnow()
+    refusals: list[Invalid] = []
+    checked: list[Any] = []
+    for check in (
+        functools.partial(_check_method, method, allowed),
+        functools.partial(_check_quorum, quorum_percent),
+        functools.partial(_check_closes_at, closes_at, now),
+    ):
+        try:
+            checked.append(check())
+        except Invalid as refusal:
+            refusals.append(refusal)
+    _raise_all(refusals)
+    return checked[0], checked[1], checked[2]
+
+
+@dataclass(frozen=True)
+class ElectionSpec:
+    """A new election's checked settings (see :func:`check_election`)."""
+
+    title: dict[str, str]
+    locale: str
+    method: str
+    seats: int
+    candidates: list[dict[str, str]]
+    quorum_percent: float | None
+    closes_at: dt.datetime | None
+
+
+def check_election(
+    assembly: Any,
+    title: Any,
+    method: Any,
+    seats: Any,
+    candidates: Sequence[Any],
+    quorum_percent: Any = None,
+    closes_at: dt.datetime | None = None,
+    locale: str | None = None,
+    now: dt.datetime | None = None,
+) -> ElectionSpec:
+    """A new election's settings; raises :class:`Invalid` naming every problem.
+
+    Opens nothing (see :func:`check_settings`). Texts are in the assembly's language.
+    """
+    locale = getattr(assembly, "default_locale", None) or locale or "en"
+    problems: dict[str, Any] = {}
+    title_text = _text(title, locale)
+    if not title_text:
+        problems["title"] = _("Give the election a title.")
+    elif any(len(text) > MAX_TITLE for text in title_text.values()):
+        problems["title"] = _("Too long: at most ${max} characters.", mapping={"max": MAX_TITLE})
+    names = [_text(candidate, locale) for candidate in candidates]
+    if not names:
+        problems["candidates"] = _("List at least one candidate.")
+    elif len(names) > MAX_CANDIDATES:
+        problems["candidates"] = _("At most ${max} candidates.", mapping={"max": MAX_CANDIDATES})
+    elif any(not name for name in names):
+        problems["candidates"] = _("Every candidate needs a name.")
+    elif any(len(text) > MAX_LABEL for name in names for text in name.values()):
+        problems["candidates"] = _(
+            "A name is too long: at most ${max} characters.", mapping={"max": MAX_LABEL}
+        )
+    elif len({pick(name, locale).casefold() for name in names}) != len(names):
+        problems["candidates"] = _("A candidate is listed twice.")
+    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
+        problems["seats"] = _("Give the number of seats (at least 1).")
+    elif names and seats > len(names):
+        problems["seats"] = _("More seats than candidates.")
+    refusals = [Invalid(_("Some fields are missing or invalid."), problems)] if problems else []
+    settings: tuple[Any, ...] = (None, None, None)
+    try:
+        settings = check_settings(method, ELECTION_METHODS, quorum_percent, closes_at, now)
+    except Invalid as refusal:
+        refusals.append(refusal)
+    _raise_all(refusals)
+    method, quorum, closes = settings
+    return ElectionSpec(title_text, locale, method, seats, names, quorum, closes)
+
+
 def _assembly(db: Session, assembly_id: int) -> Any:
     return membership.get_assembly(db, assembly_id)
 
@@ -377,11 +475,11 @@ def open_partnership_vote(
     _require_manager(db, partnership.assembly_id, actor)
     if partnership.status != "deliberation":
         raise partnerships.wrong_state(partnership, "start_voting")
-    method = _check_method(method, PARTNERSHIP_METHODS)
     if quorum_percent is None:
         quorum_percent = getattr(_assembly(db, partnership.assembly_id), "quorum_percent", None)
-    quorum = _check_quorum(quorum_percent)
-    closes = _check_closes_at(closes_at, now)
+    method, quorum, closes = check_settings(
+        method, PARTNERSHIP_METHODS, quorum_percent, closes_at, now
+    )
     if options is None:
         from deliberation.services import ballot_options
 
@@ -429,45 +527,21 @@ def open_election(
     """Open a multi-winner election (STV or Schulze STV) among ``candidates`` (names)."""
     now = now or utcnow()
     _require_manager(db, assembly.id, actor)
-    locale = getattr(assembly, "default_locale", None) or locale or "en"
-    method = _check_method(method, ELECTION_METHODS)
-    problems: dict[str, Any] = {}
-    title_text = _text(title, locale)
-    if not title_text:
-        problems["title"] = _("Give the election a title.")
-    elif any(len(text) > MAX_TITLE for text in title_text.values()):
-        problems["title"] = _("Too long: at most ${max} characters.", mapping={"max": MAX_TITLE})
-    names = [_text(candidate, locale) for candidate in candidates]
-    if not names:
-        problems["candidates"] = _("List at least one candidate.")
-    elif len(names) > MAX_CANDIDATES:
-        problems["candidates"] = _("At most ${max} candidates.", mapping={"max": MAX_CANDIDATES})
-    elif any(not name for name in names):
-        problems["candidates"] = _("Every candidate needs a name.")
-    elif any(len(text) > MAX_LABEL for name in names for text in name.values()):
-        problems["candidates"] = _(
-            "A name is too long: at most ${max} characters.", mapping={"max": MAX_LABEL}
-        )
-    elif len({pick(name, locale).casefold() for name in names}) != len(names):
-        problems["candidates"] = _("A candidate is listed twice.")
-    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
-        problems["seats"] = _("Give the number of seats (at least 1).")
-    elif names and seats > len(names):
-        problems["seats"] = _("More seats than candidates.")
-    if problems:
-        raise Invalid(_("Some fields are missing or invalid."), problems)
+    spec = check_election(
+        assembly, title, method, seats, candidates, quorum_percent, closes_at, locale, now
+    )
     vote = _create(
         db,
         kind=ELECTION,
         assembly_id=assembly.id,
         partnership_id=None,
-        title=title_text,
-        locale=locale,
-        method=method,
-        seats=seats,
-        quorum_percent=_check_quorum(quorum_percent),
-        closes_at=_check_closes_at(closes_at, now),
-        options=[OptionSpec("candidate", name) for name in names],
+        title=spec.title,
+        locale=spec.locale,
+        method=spec.method,
+        seats=spec.seats,
+        quorum_percent=spec.quorum_percent,
+        closes_at=spec.closes_at,
+        options=[OptionSpec("candidate", name) for name in spec.candidates],
         actor=actor,
         now=now,
     )

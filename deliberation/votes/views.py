@@ -6,6 +6,7 @@ every action is a plain form that redirects back (post/redirect/get).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pyramid.httpexceptions import HTTPConflict, HTTPSeeOther
@@ -16,6 +17,7 @@ from deliberation.votes import ballots as ballot_data
 from deliberation.votes import charts, forms, services
 from deliberation.votes.models import CLOSED, Vote
 from partnerstate import permissions as perms
+from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
 from partnerstate.localized import pick
 from partnerstate.partnerships import membership
@@ -230,27 +232,55 @@ def new_vote(request: Any) -> Any:
     default_quorum = getattr(assembly, "quorum_percent", None)
     if request.method == "GET" and default_quorum is not None:
         form.quorum_percent.data = default_quorum
-    if request.method == "POST" and form.validate():
-        try:
-            vote = services.open_partnership_vote(
-                request.db,
-                partnership,
-                request.user,
-                method=form.method.data,
-                quorum_percent=form.quorum_percent.data,
-                closes_at=forms.local_to_utc(form.closes_at.data, _settings(request).timezone),
-            )
-        except ServiceError as error:
-            request.response.status = error.status
-            for name, message in error.fields.items():
-                if hasattr(form, name):
-                    form.add_error(name, message)
-            return {**_new_page(request, partnership, form), "error": error.message}
-        request.session.flash(
-            request.translate(_("Voting is open. Members can now rank the options.")), "success"
+    if request.method == "GET":
+        return _new_page(request, partnership, form)
+    closes_at = forms.local_to_utc(form.closes_at.data, _settings(request).timezone)
+    if not form.validate():
+        _rule_errors(
+            form,
+            lambda: services.check_settings(
+                form.method.data,
+                services.PARTNERSHIP_METHODS,
+                form.quorum_percent.data,
+                closes_at,
+            ),
         )
-        return HTTPSeeOther(request.route_url("votes.show", id=vote.id))
-    return _new_page(request, partnership, form)
+        request.response.status = 422
+        return _new_page(request, partnership, form)
+    try:
+        vote = services.open_partnership_vote(
+            request.db,
+            partnership,
+            request.user,
+            method=form.method.data,
+            quorum_percent=form.quorum_percent.data,
+            closes_at=closes_at,
+        )
+    except ServiceError as error:
+        request.response.status = error.status
+        _show_errors(form, error)
+        return {**_new_page(request, partnership, form), "error": error.message}
+    request.session.flash(
+        request.translate(_("Voting is open. Members can now rank the options.")), "success"
+    )
+    return HTTPSeeOther(request.route_url("votes.show", id=vote.id))
+
+
+def _show_errors(form: Any, error: ServiceError) -> None:
+    """A service's field messages on the form's fields (those it has)."""
+    add_rule_errors((form[name], message) for name, message in error.fields.items() if name in form)
+
+
+def _rule_errors(form: Any, check: Callable[[], Any]) -> None:
+    """The rules on a form WTForms refused, so that every problem shows at once.
+
+    ``check`` (``services.check_settings``, ``check_election``) judges what the form
+    could read and opens nothing; an unreadable input keeps the form's own message.
+    """
+    try:
+        check()
+    except Invalid as invalid:
+        _show_errors(form, invalid)
 
 
 def _new_page(request: Any, partnership: Any, form: Any) -> dict[str, Any]:
@@ -290,29 +320,29 @@ def new_election(request: Any) -> Any:
     }
     if request.method == "GET" and getattr(assembly, "quorum_percent", None) is not None:
         form.quorum_percent.data = assembly.quorum_percent
-    if request.method == "POST" and form.validate():
-        try:
-            vote = services.open_election(
-                request.db,
-                assembly,
-                request.user,
-                title=form.title.data,
-                method=form.method.data,
-                seats=form.seats.data,
-                candidates=form.candidate_names(),
-                quorum_percent=form.quorum_percent.data,
-                closes_at=forms.local_to_utc(form.closes_at.data, _settings(request).timezone),
-                locale=request.locale_name,
-            )
-        except ServiceError as error:
-            request.response.status = error.status
-            for name, message in error.fields.items():
-                if hasattr(form, name):
-                    form.add_error(name, message)
-            return {**page, "error": error.message}
-        request.session.flash(request.translate(_("The election is open.")), "success")
-        return HTTPSeeOther(request.route_url("votes.show", id=vote.id))
-    return page
+    if request.method == "GET":
+        return page
+    settings = {
+        "title": form.title.data,
+        "method": form.method.data,
+        "seats": form.seats.data,
+        "candidates": form.candidate_names(),
+        "quorum_percent": form.quorum_percent.data,
+        "closes_at": forms.local_to_utc(form.closes_at.data, _settings(request).timezone),
+        "locale": request.locale_name,
+    }
+    if not form.validate():
+        _rule_errors(form, lambda: services.check_election(assembly, **settings))
+        request.response.status = 422
+        return page
+    try:
+        vote = services.open_election(request.db, assembly, request.user, **settings)
+    except ServiceError as error:
+        request.response.status = error.status
+        _show_errors(form, error)
+        return {**page, "error": error.message}
+    request.session.flash(request.translate(_("The election is open.")), "success")
+    return HTTPSeeOther(request.route_url("votes.show", id=vote.id))
 
 
 # --- the partnership page's vote section ----------------------------------------------------

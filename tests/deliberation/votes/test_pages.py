@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from deliberation.votes import services
 from deliberation.votes.models import Ballot, Vote
 from tests.conftest import csrf_token, log_in
+from tests.form_errors import field_errors
 from tests.deliberation.votes.conftest import option_ids
 
 
@@ -272,6 +273,7 @@ def test_bad_vote_forms_are_shown_again(app, db, people, partnership):
     page = app.post(
         f"/partnerships/{partnership.id}/vote/new",
         {"csrf_token": token, "method": "schulze", "quorum_percent": "150", "closes_at": ""},
+        status=422,
     )
     assert "between 0 and 100" in page.text
     page = app.post(
@@ -280,6 +282,28 @@ def test_bad_vote_forms_are_shown_again(app, db, people, partnership):
         status=422,
     )
     assert "must be in the future" in page.text
+    assert db.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+def test_every_problem_of_a_vote_form_shows_at_once_with_422(app, db, people, partnership):
+    # A bad quorum used to be answered 200 and to hide the closing time's problem.
+    log_in(app, people.official.email)
+    token = csrf_token(app, f"/partnerships/{partnership.id}/vote/new")
+    page = app.post(
+        f"/partnerships/{partnership.id}/vote/new",
+        {"csrf_token": token, "method": "schulze", "quorum_percent": "150",
+         "closes_at": "2001-01-01T10:00"},
+        status=422,
+    )  # fmt: skip
+    errors = field_errors(page)
+    assert errors["quorum_percent"] == ["Give a percentage between 0 and 100."]
+    assert errors["closes_at"] == ["The closing time must be in the future."]
+    page = app.post(
+        f"/partnerships/{partnership.id}/vote/new",
+        {"csrf_token": token, "method": "schulze", "quorum_percent": "many", "closes_at": "never"},
+        status=422,
+    )
+    assert set(field_errors(page)) == {"quorum_percent", "closes_at"}
     assert db.scalar(select(func.count()).select_from(Vote)) == 0
 
 
@@ -314,4 +338,27 @@ def test_bad_election_forms_are_shown_again(app, db, people):
         status=422,
     )  # fmt: skip
     assert "More seats than candidates." in page.text
+    assert db.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+def test_every_problem_of_an_election_form_shows_at_once_with_422(app, db, people):
+    log_in(app, people.official.email)
+    url = f"/assemblies/{people.assembly.id}/elections/new"
+    token = csrf_token(app, url)
+    # An empty form used to be answered 200.
+    page = app.post(url, {"csrf_token": token}, status=422)
+    assert {"title", "candidates"} <= set(field_errors(page))
+    # A missing title used to hide the candidates', the quorum's and the closing time's.
+    page = app.post(
+        url,
+        {"csrf_token": token, "title": "", "method": "stv", "seats": "1",
+         "candidates": "Ana\nana", "quorum_percent": "101", "closes_at": "2001-01-01T10:00"},
+        status=422,
+    )  # fmt: skip
+    errors = field_errors(page)
+    assert errors["title"] == ["This field is required."]
+    assert errors["candidates"] == ["A candidate is listed twice."]
+    assert errors["quorum_percent"] == ["Give a percentage between 0 and 100."]
+    assert errors["closes_at"] == ["The closing time must be in the future."]
+    assert "seats" not in errors
     assert db.scalar(select(func.count()).select_from(Vote)) == 0
