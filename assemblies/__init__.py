@@ -66,6 +66,8 @@ def includeme(config: Any) -> None:
 
     config.add_jinja2_search_path("assemblies:templates", name=".jinja2")
     config.add_directive("add_assembly_panel", add_assembly_panel)
+    # Pages about an assembly or what belongs to it fall back to the assembly's language.
+    config.set_assembly_locale_lookup("assemblies.services.assemblies.assembly_locale")
     _add_filters(config)
     # Not under "static/": the core's static view comes first and would shadow it.
     config.add_static_view("assemblies-static", "assemblies:static", cache_max_age=3600)

@@ -114,6 +114,11 @@ class AssemblyContext:
         self.assembly: Assembly = assembly
         self._principals: dict[int, list[str]] = {}
 
+    @property
+    def assembly_id(self) -> int:
+        """For the core's locale negotiation (the assembly's language is the fallback)."""
+        return self.assembly.id
+
     def principals_for(self, user: Any) -> list[str]:
         """Relational roles: the user's role in this assembly.
 

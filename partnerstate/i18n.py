@@ -3,14 +3,24 @@
 Catalogs are read from the ``.po`` files in ``translations/`` when the app starts
 and compiled in memory, so a source checkout, an editable install and a wheel all
 behave the same and no compiled ``.mo`` file can ever be stale.
+
+The page language is, in this order: the ``_LOCALE_`` parameter, the ``_LOCALE_``
+cookie, the signed-in user's profile, ``Accept-Language``, the language of the
+assembly the page is about, the site default (``PARTNERSTATE_DEFAULT_LOCALE``).
+
+The core knows assemblies only by id: a route context about something of one
+assembly (see :class:`AssemblyScoped`) names it with ``assembly_id``, and the
+assemblies package tells how to find that assembly's language with the
+``set_assembly_locale_lookup`` directive.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import babel
@@ -27,6 +37,8 @@ SOURCE_LOCALE = "en"
 # The interface languages offered in the switcher, with their own names.
 LOCALES: dict[str, str] = {"en": "English", "fr": "Français"}
 LOCALE_COOKIE = "_LOCALE_"
+# Registry key of the function ``(db, assembly_id) -> locale or None``.
+ASSEMBLY_LOCALE_LOOKUP = "partnerstate.assembly_locale_lookup"
 
 _ = TranslationStringFactory(DOMAIN)
 
@@ -50,8 +62,50 @@ def load_translations(locale: str) -> Translations:
     return Translations(fileobj=buffer, domain=DOMAIN)
 
 
+class AssemblyScoped(Protocol):
+    """A route context about something that belongs to one assembly.
+
+    The assembly itself, its meetings, its partnerships and their deliberation, its
+    votes and elections, its charters. ``assembly_id`` is read only when nothing the
+    visitor chose decides the language, so it may be a property that costs a query.
+    """
+
+    @property
+    def assembly_id(self) -> int | None: ...
+
+
+AssemblyLocaleLookup = Callable[[Any, int], str | None]
+
+
+def set_assembly_locale_lookup(config: Any, lookup: AssemblyLocaleLookup | str) -> None:
+    """Directive: how to find an assembly's language, ``lookup(db, assembly_id)``."""
+    config.registry[ASSEMBLY_LOCALE_LOOKUP] = config.maybe_dotted(lookup)
+
+
+def context_locale(request: Any) -> str | None:
+    """The language of the assembly the request's context belongs to, if any.
+
+    The context exists once the route matched and its factory ran; before that (a
+    404 raised by the factory itself, a request refused by a tween) there is none.
+    """
+    context = getattr(request, "context", None)
+    assembly_id = getattr(context, "assembly_id", None)
+    if not isinstance(assembly_id, int):
+        return None
+    lookup = request.registry.get(ASSEMBLY_LOCALE_LOOKUP)
+    if lookup is None:
+        return None
+    locale = lookup(request.db, assembly_id)
+    return locale if locale in LOCALES else None
+
+
 def negotiate_locale(request: Any) -> str:
-    """``_LOCALE_`` parameter, then the cookie, then the profile, then Accept-Language."""
+    """What the visitor chose, else the language of the page's assembly, else the site's.
+
+    The order is in the module's docstring. Pyramid calls this once, the first time
+    the request's locale is used (by then routing is done and ``request.context`` is
+    set), and keeps the answer.
+    """
     candidates = [request.params.get(LOCALE_COOKIE), request.cookies.get(LOCALE_COOKIE)]
     user = request.user if not request.path.startswith("/static") else None
     if user is not None:
@@ -62,7 +116,8 @@ def negotiate_locale(request: Any) -> str:
     match = request.accept_language.lookup(list(LOCALES), default="")
     if match:
         return match
-    return request.registry["partnerstate.settings"].default_locale
+    # Only now, when nothing the visitor chose applies: this may cost a query.
+    return context_locale(request) or request.registry["partnerstate.settings"].default_locale
 
 
 def _tz(request: Any) -> ZoneInfo:
@@ -107,6 +162,7 @@ def translate(request: Any, message: Any, mapping: dict[str, Any] | None = None)
 
 def includeme(config: Any) -> None:
     config.set_locale_negotiator(negotiate_locale)
+    config.add_directive("set_assembly_locale_lookup", set_assembly_locale_lookup)
     # One localizer per shipped locale, registered up front: pyramid looks these up
     # by name before it would try to read compiled catalogs from disk.
     for locale in LOCALES:

@@ -49,6 +49,7 @@ class CharterContext:
 
     @property
     def assembly_id(self) -> int | None:
+        """The assembly of the charter's partnership (its roles; the page's fallback language)."""
         from partnerstate.partnerships.models import Partnership
 
         partnership = self.request.db.get(Partnership, self.charter.partnership_id)
@@ -93,6 +94,10 @@ class PartnershipCharterContext:
         if partnership is None:
             raise HTTPNotFound(request.translate(_("There is no partnership with this number.")))
         self.partnership = partnership
+
+    @property
+    def assembly_id(self) -> int:
+        return self.partnership.assembly_id
 
     __acl__ = [
         (perms.Allow, perms.Everyone, perms.VIEW),

@@ -99,6 +99,16 @@ def get_assembly(db: Session, assembly_id: int) -> Assembly | None:
     return db.get(Assembly, assembly_id)
 
 
+def assembly_locale(db: Session, assembly_id: int) -> str | None:
+    """The assembly's default language, or None for an unknown assembly.
+
+    The core's locale negotiation asks this (see ``partnerstate.i18n``) for pages about
+    the assembly or what belongs to it; an assembly already loaded costs no query.
+    """
+    assembly = db.get(Assembly, assembly_id)
+    return assembly.default_locale if assembly is not None else None
+
+
 def list_assemblies(db: Session, limit: int = 50, offset: int = 0) -> tuple[list[Assembly], bool]:
     """A page of assemblies, oldest first, and whether there are more."""
     rows = list(db.scalars(select(Assembly).order_by(Assembly.id).limit(limit + 1).offset(offset)))

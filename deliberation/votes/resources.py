@@ -42,6 +42,11 @@ class VoteContext:
         self.vote: Vote = vote
 
     @property
+    def assembly_id(self) -> int:
+        """The vote's assembly, whose language the page falls back to."""
+        return self.vote.assembly_id
+
+    @property
     def elector_principal(self) -> str:
         return f"vote:{self.vote.id}:elector"
 
@@ -104,6 +109,10 @@ class AssemblyElectionContext:
         if assembly is None:
             raise HTTPNotFound(request.translate(_("There is no assembly with this number.")))
         self.assembly = assembly
+
+    @property
+    def assembly_id(self) -> int:
+        return self.assembly.id
 
     def principals_for(self, user: Any) -> list[str]:
         return list(membership.principals(self.request.db, self.assembly.id, user))

@@ -51,6 +51,11 @@ class PartnershipContext:
             raise HTTPNotFound(request.translate(_("There is no partnership with this number.")))
         self.partnership: Partnership = partnership
 
+    @property
+    def assembly_id(self) -> int:
+        """The partnership's assembly, whose language the page falls back to."""
+        return self.partnership.assembly_id
+
     def principals_for(self, user: Any) -> list[str]:
         """Relational roles: the user's role in the partnership's assembly."""
         return membership.principals(self.request.db, self.partnership.assembly_id, user)

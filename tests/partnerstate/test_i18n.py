@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
+import icalendar
 import pytest
 
 from partnerstate import i18n
@@ -20,7 +23,7 @@ def lang(page) -> str:
     return match.group(1)
 
 
-# --- negotiation: ?_LOCALE_= > cookie > profile > Accept-Language > default ----------
+# --- negotiation: ?_LOCALE_= > cookie > profile > Accept-Language > assembly > default ---
 
 
 def test_default_is_english(app):
@@ -267,3 +270,165 @@ def test_french_form_errors_on_the_login_page(app):
     token = csrf_token(app)
     page = app.post("/login", {"email": "", "password": "", "csrf_token": token})
     assert "Ce champ est obligatoire." in page.text
+
+
+# --- the assembly's language: after Accept-Language, before the site default ---------------
+
+
+@dataclass
+class FrenchAssembly:
+    """An assembly whose default language is French, a partnership in its vote, a meeting."""
+
+    assembly: Any
+    partnership: Any
+    vote: Any
+    meeting: Any
+
+
+MEETING_START = dt.datetime(2030, 3, 10, 17, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def french(db, official) -> FrenchAssembly:
+    from assemblies import services as assemblies
+    from deliberation.votes import services as votes
+    from tests.assemblies.helpers import PARIS
+    from tests.partnerstate.partnerships import helpers
+
+    assembly = helpers.make_assembly(db, "Assemblée des communs", locale="fr")
+    facilitator = factories.make_user(db)
+    helpers.add_member(db, assembly, facilitator, "facilitator")
+    partnership = helpers.make_partnership(db, official, assembly, status="deliberation")
+    vote = votes.open_partnership_vote(db, partnership, facilitator)
+    meeting = assemblies.schedule_meeting(
+        db,
+        assembly,
+        facilitator,
+        {"title": "Plénière", "starts_at": MEETING_START.isoformat(), "location": "Mairie",
+         "agenda": ["Accueil"]},
+        "fr",
+        PARIS,
+    )  # fmt: skip
+    db.commit()
+    return FrenchAssembly(assembly, partnership, vote, meeting)
+
+
+def test_an_assembly_page_falls_back_to_the_assemblys_language(app, french):
+    page = app.get(f"/assemblies/{french.assembly.id}")
+    assert lang(page) == "fr"
+    assert "Réunions à venir" in page.text
+    # Babel's dates follow the page language.
+    assert "10 mars 2030" in page.text
+
+
+def test_a_partnership_page_falls_back_to_its_assemblys_language(app, french):
+    page = app.get(f"/partnerships/{french.partnership.id}")
+    assert lang(page) == "fr"
+    assert "Délibération" in page.text
+
+
+def test_a_vote_page_falls_back_to_its_assemblys_language(app, french):
+    page = app.get(f"/votes/{french.vote.id}")
+    assert lang(page) == "fr"
+    assert "Options du bulletin" in page.text
+
+
+def test_the_meeting_calendar_file_falls_back_to_the_assemblys_language(app, french):
+    url = f"/assemblies/{french.assembly.id}/meetings/{french.meeting.id}.ics"
+    event = icalendar.Calendar.from_ical(app.get(url).body).events[0]
+    assert str(event["DESCRIPTION"]).startswith("Ordre du jour :\n1. Accueil")
+
+
+def test_an_api_answer_falls_back_to_the_assemblys_language(app, french):
+    response = app.get(f"/api/v1/votes/{french.vote.id}/results", status=409)
+    assert response.json["error"]["message"].startswith("Les résultats")
+
+
+def test_a_charter_page_falls_back_to_its_assemblys_language(app, db):
+    from tests.reports.conftest import issue, make_scene
+
+    scene = make_scene(db, locale="fr")
+    charter_id = issue(app, db, scene).json["id"]
+    assert lang(app.get(f"/charters/{charter_id}")) == "fr"
+
+
+def test_accept_language_beats_the_assemblys_language(app, french):
+    page = app.get(f"/assemblies/{french.assembly.id}", headers={"Accept-Language": "en"})
+    assert lang(page) == "en"
+    assert "Upcoming meetings" in page.text and "March 10, 2030" in page.text
+    page = app.get(f"/partnerships/{french.partnership.id}", headers={"Accept-Language": "en-GB"})
+    assert lang(page) == "en"
+
+
+def test_the_cookie_and_the_profile_beat_the_assemblys_language(app, db, french):
+    app.set_cookie("_LOCALE_", "en")
+    assert lang(app.get(f"/votes/{french.vote.id}")) == "en"
+    app.reset()
+    user = factories.make_user(db, locale="en")
+    log_in(app, user.email)
+    assert "_LOCALE_" not in app.cookies
+    assert lang(app.get(f"/assemblies/{french.assembly.id}")) == "en"
+
+
+def test_a_signed_in_user_without_a_language_gets_the_assemblys(member_app, french):
+    assert lang(member_app.get(f"/partnerships/{french.partnership.id}")) == "fr"
+
+
+def test_pages_without_an_assembly_keep_the_site_default(app, french):
+    assert lang(app.get("/commons")) == "en"
+    assert lang(app.get("/assemblies")) == "en"
+    # A partnership that does not exist has no assembly either.
+    assert lang(app.get("/partnerships/999999", status=404)) == "en"
+
+
+class _Context:
+    """A route context whose assembly must not be looked at."""
+
+    @property
+    def assembly_id(self) -> int:
+        raise AssertionError("the assembly was looked up although the visitor chose")
+
+
+def _negotiating(accept: str, context: Any, lookup: Any = None) -> SimpleNamespace:
+    registry: dict[str, Any] = {"partnerstate.settings": AppSettings(default_locale="en")}
+    if lookup is not None:
+        registry[i18n.ASSEMBLY_LOCALE_LOOKUP] = lookup
+    return SimpleNamespace(
+        params={},
+        cookies={},
+        path="/",
+        user=None,
+        accept_language=SimpleNamespace(lookup=lambda offers, default: accept or default),
+        registry=registry,
+        context=context,
+        db="the session",
+    )
+
+
+def test_the_assembly_is_looked_up_only_when_nothing_else_decides():
+    """No query for the assembly on requests whose language the visitor chose."""
+    assert i18n.negotiate_locale(_negotiating("fr", _Context(), lambda db, id: "en")) == "fr"
+    asked = []
+
+    def lookup(db: Any, assembly_id: int) -> str:
+        asked.append((db, assembly_id))
+        return "fr"
+
+    request = _negotiating("", SimpleNamespace(assembly_id=7), lookup)
+    assert i18n.negotiate_locale(request) == "fr"
+    assert asked == [("the session", 7)]
+
+
+@pytest.mark.parametrize(
+    ("context", "lookup"),
+    [
+        (None, lambda db, id: "fr"),  # the context is not known yet (e.g. a factory's 404)
+        (object(), lambda db, id: "fr"),  # a context about no assembly
+        (SimpleNamespace(assembly_id=None), lambda db, id: "fr"),
+        (SimpleNamespace(assembly_id=7), None),  # the assemblies package is not included
+        (SimpleNamespace(assembly_id=7), lambda db, id: None),  # no such assembly
+        (SimpleNamespace(assembly_id=7), lambda db, id: "de"),  # not an interface language
+    ],
+)
+def test_without_a_usable_assembly_language_the_site_default_decides(context, lookup):
+    assert i18n.negotiate_locale(_negotiating("", context, lookup)) == "en"
