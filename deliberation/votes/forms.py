@@ -119,18 +119,31 @@ def rank_field(option_id: int) -> str:
     return f"rank-{option_id}"
 
 
-def ranking_from_form(option_ids: Sequence[int], data: Mapping[str, Any]) -> list[list[int]]:
-    """The ballot's ``<select>`` values (a rank number or empty) as groups of option ids.
+def ranking_from_form(
+    option_ids: Sequence[int], data: Mapping[str, Any]
+) -> tuple[list[list[int]], list[int]]:
+    """The ballot's ``<select>`` values (a rank number or empty) as groups of option ids,
+    and the options whose value is neither empty nor a rank number.
 
     Options with the same number are ranked equally; gaps in the numbers do not
-    matter (1, 3 is the same as 1, 2). Values that are not rank numbers are ignored.
+    matter (1, 3 is the same as 1, 2). A rank number is a whole number from 1 to the
+    number of options; anything else (1.5, -1, abc, 9) is refused, never dropped, so
+    that no ballot is recorded other than the one the voter meant.
     """
     ranks: dict[int, list[int]] = {}
+    refused: list[int] = []
     for option_id in option_ids:
         value = str(data.get(rank_field(option_id), "")).strip()
         if value.isascii() and value.isdigit() and 1 <= int(value) <= len(option_ids):
             ranks.setdefault(int(value), []).append(option_id)
-    return [ranks[rank] for rank in sorted(ranks)]
+        elif value:
+            refused.append(option_id)
+    return [ranks[rank] for rank in sorted(ranks)], refused
+
+
+def rank_message(options: int) -> Any:
+    """What a refused rank should have been, for a ballot of ``options`` options."""
+    return _("Give a whole number from 1 to ${max}.", mapping={"max": options})
 
 
 def form_from_ranking(ranking: Sequence[Sequence[int]] | None) -> dict[str, int]:

@@ -84,6 +84,7 @@ def _page(request: Any, vote: Vote, **extra: Any) -> dict[str, Any]:
         "rank_field": forms.rank_field,
         "selected": forms.form_from_ranking(mine.ranking),
         "errors": [],
+        "rank_errors": {},
         "receipt_check": None,
         **_context_links(request, vote),
     }
@@ -138,17 +139,25 @@ def cast(request: Any) -> Any:
     """The ballot form: one rank per option; on success, back to the page with the receipt."""
     vote = request.context.vote
     option_ids = [option.id for option in vote.options]
-    ranking = forms.ranking_from_form(option_ids, request.POST)
+    ranking, refused = forms.ranking_from_form(option_ids, request.POST)
+    if refused and services.accepting_ballots(vote):
+        # Nothing is recorded. The ranks that could be read are checked too, so that
+        # every problem shows at once.
+        errors = []
+        try:
+            if ranking:
+                services.check_ranking(vote, ranking)
+        except Invalid as error:
+            errors.append(error.message)
+        request.response.status = 422
+        return _ballot_again(request, vote, option_ids, errors, refused)
     try:
         if not ranking:
             raise Invalid(services.RANKING_MESSAGES["empty"])
         done = services.cast_ballot(request.db, vote, request.user, ranking)
     except ServiceError as error:
         request.response.status = error.status
-        selected = {
-            forms.rank_field(i): request.POST.get(forms.rank_field(i), "") for i in option_ids
-        }
-        return _page(request, vote, errors=[error.message], selected=selected)
+        return _ballot_again(request, vote, option_ids, [error.message])
     if done.replaced:
         message = _(
             "Your ballot was changed. Your receipt is still ${receipt}.",
@@ -162,6 +171,17 @@ def cast(request: Any) -> Any:
         )
     request.session.flash(request.translate(message), "success")
     return HTTPSeeOther(request.route_url("votes.show", id=vote.id, _anchor="your-ballot"))
+
+
+def _ballot_again(
+    request: Any, vote: Vote, option_ids: list[int], errors: list[Any], refused: Any = ()
+) -> dict[str, Any]:
+    """The page with the ballot as it was sent, and why it was not recorded: ``errors``
+    about the whole ballot, and the options whose rank was ``refused``."""
+    selected = {forms.rank_field(i): request.POST.get(forms.rank_field(i), "") for i in option_ids}
+    message = forms.rank_message(len(option_ids))
+    rank_errors = {forms.rank_field(option_id): message for option_id in refused}
+    return _page(request, vote, errors=errors, selected=selected, rank_errors=rank_errors)
 
 
 @view_config(

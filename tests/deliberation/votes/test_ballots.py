@@ -100,9 +100,12 @@ def test_blt_names_are_unique_single_lines():
 
 def test_the_ballot_form():
     data = {"rank-1": "2", "rank-2": "1", "rank-3": "", "rank-4": "2", "rank-9": "1"}
-    assert ranking_from_form([1, 2, 3, 4], data) == [[2], [1, 4]]
-    assert ranking_from_form([1, 2], {"rank-1": "7", "rank-2": "x"}) == []
-    assert ranking_from_form([1, 2, 3], {"rank-1": "3", "rank-3": "1"}) == [[3], [1]]
+    assert ranking_from_form([1, 2, 3, 4], data) == ([[2], [1, 4]], [])
+    assert ranking_from_form([1, 2, 3], {"rank-1": "3", "rank-3": " 1 "}) == ([[3], [1]], [])
+    # What is not a whole number from 1 to the number of options is refused, not dropped.
+    assert ranking_from_form([1, 2], {"rank-1": "7", "rank-2": "x"}) == ([], [1, 2])
+    bad = {"rank-1": "1.5", "rank-2": "-1", "rank-3": "0", "rank-4": "²", "rank-5": "2"}
+    assert ranking_from_form([1, 2, 3, 4, 5], bad) == ([[5]], [1, 2, 3, 4])
     assert form_from_ranking([[2], [1, 4]]) == {"rank-2": 1, "rank-1": 2, "rank-4": 2}
     assert form_from_ranking(None) == {}
 

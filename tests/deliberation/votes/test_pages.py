@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from deliberation.votes import services
 from deliberation.votes.models import Ballot, Vote
 from tests.conftest import csrf_token, log_in
-from tests.form_errors import field_errors
 from tests.deliberation.votes.conftest import option_ids
+from tests.form_errors import field_errors
 
 
 def test_anonymous_visitors_see_the_options_and_are_asked_to_log_in(app, vote):
@@ -81,6 +81,40 @@ def test_equal_ranks_refused_for_stv(app, db, people, election):
     assert "does not allow equal ranks" in page.text
     # The voter's choices are kept in the form.
     assert re.search(rf'name="rank-{b}".*?<option value="1" selected>', page.text, re.S)
+
+
+@pytest.mark.parametrize("bad", ["1.5", "-1", "3", "abc"])
+def test_a_rank_that_is_not_a_choice_is_refused_on_its_option(app, db, people, vote, bad):
+    # Such a rank used to be dropped: the ballot was recorded with the option unranked.
+    proposal, status_quo = option_ids(vote)
+    log_in(app, people.member.email)
+    token = csrf_token(app, f"/votes/{vote.id}")
+    for others in ({f"rank-{status_quo}": "2"}, {}):
+        page = app.post(
+            f"/votes/{vote.id}",
+            {"csrf_token": token, f"rank-{proposal}": bad, **others},
+            status=422,
+        )
+        assert field_errors(page) == {f"rank-{proposal}": ["Give a whole number from 1 to 2."]}
+        assert "Rank at least one option." not in page.text
+        assert re.search(rf'id="rank-{proposal}"[^>]*aria-invalid="true"', page.text)
+        summary = page.html.select_one("#ballot-errors")
+        assert summary.select_one(f"a[href='#rank-{proposal}']") is not None
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_a_refused_rank_and_a_bad_ranking_show_together(app, db, people, election):
+    a, b, c, _d = option_ids(election)
+    log_in(app, people.member.email)
+    token = csrf_token(app, f"/votes/{election.id}")
+    page = app.post(
+        f"/votes/{election.id}",
+        {"csrf_token": token, f"rank-{a}": "1", f"rank-{b}": "1", f"rank-{c}": "first"},
+        status=422,
+    )
+    assert "does not allow equal ranks" in page.text
+    assert field_errors(page) == {f"rank-{c}": ["Give a whole number from 1 to 4."]}
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 0
 
 
 def test_observers_cannot_post_a_ballot(app, db, people, vote):
