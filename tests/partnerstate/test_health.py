@@ -40,4 +40,4 @@ def test_database_down_is_503(url, caplog):
 
 
 def test_only_get(app):
-    app.post("/healthz", status=404)
+    app.post("/healthz", status=405)

@@ -83,4 +83,4 @@ def test_without_votes_others_see_no_section(app, people, who):
 
 
 def test_only_get(app):
-    app.post("/votes", status=404)
+    app.post("/votes", status=405)
