@@ -19,10 +19,12 @@ STANCE_LABELS = {
 
 
 class ArgumentForm(Form):
+    # No position is chosen in advance: a member should never argue "for" by default.
+    # (A reply starts as neutral: the page chooses it, see ``views.debate.argue``.)
     stance = RadioField(
         _("Your position on the partnership"),
+        [required(_("Choose your position: for, against, or neutral."))],
         choices=[SelectChoice(key, label) for key, label in STANCE_LABELS.items()],
-        default="for",
     )
     body = TextAreaField(
         _("Your argument"),

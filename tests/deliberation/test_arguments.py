@@ -11,6 +11,7 @@ from deliberation.debate_models import Argument
 from deliberation.services import arguments
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from tests.conftest import bearer, csrf_token, log_in
+from tests.form_errors import field_errors
 from tests.partnerstate.partnerships import helpers
 
 
@@ -231,6 +232,40 @@ def test_the_page_posting_errors_are_shown_with_the_text_kept(app, db, cast, par
         status=422,
     )
     assert "Kept text" in response.text and "error-summary" in response.text
+
+
+def test_the_top_level_stance_is_a_choice_nothing_preselected(app, db, cast, partnership):
+    # "For" used to be checked in advance: a member could argue for without meaning to.
+    log_in(app, cast.member.email)
+    page = app.get(f"/partnerships/{partnership.id}")
+    form = next(
+        f
+        for f in page.forms.values()
+        if f.action.endswith("/arguments") and not f["parent_id"].value
+    )
+    assert form["stance"].value is None
+    group = page.html.select_one("#stance").find_parent("fieldset")
+    assert (
+        group.select_one("legend")
+        .get_text(strip=True)
+        .startswith("Your position on the partnership")
+    )
+    form["body"] = "I am not sure yet."
+    response = form.submit(status=422)
+    errors = field_errors(response)
+    assert errors == {"stance": ["Choose your position: for, against, or neutral."]}
+    radios = response.html.select("input[name=stance]")
+    assert len(radios) == 3 and not any(radio.has_attr("checked") for radio in radios)
+    for radio in radios:
+        assert "stance-error" in radio["aria-describedby"].split()
+        assert radio["aria-invalid"] == "true"
+    assert "I am not sure yet." in response.text
+    assert db.query(Argument).count() == 0
+    # A reply still starts as neutral.
+    argument = arguments.post(db, partnership, cast.observer, "Too long a term", "against")
+    db.commit()
+    reply = app.get(f"/partnerships/{partnership.id}/arguments", {"parent": argument.id})
+    assert reply.html.select_one("input[name=stance][checked]")["value"] == "neutral"
 
 
 def test_a_non_member_sees_no_form_and_is_refused(app, db, cast, partnership):
