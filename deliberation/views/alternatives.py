@@ -29,6 +29,7 @@ def alternatives_panel(request: Any, partnership: Partnership) -> dict[str, Any]
     items = alternatives.all_for(request.db, partnership)
     return {
         **participation(request, partnership),
+        "can_propose": bool(request.has_permission(perms.PROPOSE_ALTERNATIVE)),
         "alternatives": items,
         "options": alternatives.ballot_options(request.db, partnership),
         "reasons": alternatives.DECLINE_REASONS,
@@ -68,7 +69,7 @@ def _form_context(
 @view_config(
     route_name="deliberation.alternatives.new",
     renderer="deliberation/alternative_form.jinja2",
-    permission=perms.DELIBERATE,
+    permission=perms.PROPOSE_ALTERNATIVE,
 )
 def propose(request: Any) -> Any:
     partnership: Partnership = request.context.partnership

@@ -181,7 +181,9 @@ def list_alternatives(request: Any) -> dict[str, Any]:
 
 
 @api_config(
-    route_name="api.partnership.alternatives", request_method="POST", permission=perms.DELIBERATE
+    route_name="api.partnership.alternatives",
+    request_method="POST",
+    permission=perms.PROPOSE_ALTERNATIVE,
 )
 def propose_alternative(request: Any) -> dict[str, Any]:
     partnership = request.context.partnership

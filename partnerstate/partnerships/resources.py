@@ -35,7 +35,9 @@ def assembly_acl(assembly_id: int) -> list[tuple[str, str, str]]:
         (perms.Allow, f"{prefix}:facilitator", perms.MODERATE),
         (perms.Allow, f"{prefix}:facilitator", perms.DELIBERATE),
         (perms.Allow, f"{prefix}:member", perms.DELIBERATE),
-        # Observers take part in the debate; whether they vote is the votes' business.
+        (perms.Allow, f"{prefix}:facilitator", perms.PROPOSE_ALTERNATIVE),
+        (perms.Allow, f"{prefix}:member", perms.PROPOSE_ALTERNATIVE),
+        # Observers read and comment but never vote, so they add no option to the ballot.
         (perms.Allow, f"{prefix}:observer", perms.DELIBERATE),
     ]
 

@@ -37,12 +37,22 @@ def propose(app, db, user, partnership, status=201, **body):
 # --- the API ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["member", "observer", "facilitator"])
+@pytest.mark.parametrize("who", ["member", "facilitator"])
 def test_members_propose_alternatives(app, db, cast, partnership, who):
     data = propose(app, db, getattr(cast, who), partnership).json
     assert isinstance(data["id"], int)
     assert data["on_ballot"] is True and data["status"] == "proposed"
     assert data["changed_fields"] == []
+
+
+def test_observers_comment_but_add_no_option_to_the_ballot(app, db, cast, partnership):
+    # Observers never vote (docs/assemblies.md), so they cannot put options on the ballot.
+    propose(app, db, cast.observer, partnership, status=403)
+    log_in(app, cast.observer.email)
+    app.get(f"/partnerships/{partnership.id}/alternatives/new", status=403)
+    page = app.get(f"/partnerships/{partnership.id}")
+    assert "Propose an alternative" not in page.text
+    assert page.html.select_one("form textarea[name=body]") is not None  # may still argue
 
 
 def test_changed_fields_nested_or_top_level(app, db, cast, partnership):
@@ -55,7 +65,7 @@ def test_changed_fields_nested_or_top_level(app, db, cast, partnership):
     assert nested["text"]["title"] == "A one-year garden pact"
     assert nested["text"]["duration_months"] == 12
     top = propose(
-        app, db, cast.observer, partnership,
+        app, db, cast.facilitator, partnership,
         city_commitments=[
             *helpers.COMMITMENTS,
             {"kind": "funding", "description": "A grant for seeds", "quantity": "2,000 €"},
