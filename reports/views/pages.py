@@ -58,16 +58,26 @@ def list_charters(request: Any) -> dict[str, Any]:
         "page": page,
         "more": more,
         "status_labels": STATUS_LABELS,
+        "verify_error": None,
     }
 
 
-@view_config(route_name="charters.verify_form", request_method="GET")
+@view_config(
+    route_name="charters.verify_form", request_method="GET", renderer="reports/list.jinja2"
+)
 def verify_form(request: Any) -> Any:
-    """``/charters/verify?code=…`` (the form on the list page) → the verification page."""
+    """``/charters/verify?code=…`` (the form on the list page) → the verification page.
+
+    Without a code the list page comes back with its form asking for one: sent empty,
+    the form is a slip, not a code that no charter has.
+    """
     code = (request.params.get("code") or "").strip()
+    if not code:
+        request.response.status = 422
+        message = _("Enter the verification code printed on the charter.")
+        return {**list_charters(request), "verify_error": message}
     normalized = services.charter.normalize_code(code)
-    target = normalized or (code[:80] if code else "-")
-    return HTTPSeeOther(request.route_url("charters.verify", code=target))
+    return HTTPSeeOther(request.route_url("charters.verify", code=normalized or code[:80]))
 
 
 @view_config(route_name="charters.verify", renderer="reports/verify.jinja2")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from reports.models import Charter
 from tests import factories
 from tests.conftest import csrf_token, log_in
+from tests.form_errors import field_errors
 from tests.reports.conftest import MINIMAL_PDF, form_token, issue, make_scene, sign
 
 
@@ -190,7 +192,19 @@ def test_the_verification_form_redirects_to_the_code(app, db, scene):
     response = app.get("/charters/verify", {"code": f"  {item.sha256.upper()} "}, status=303)
     assert response.location.endswith(f"/charters/verify/{item.sha256}")
     assert app.get("/charters/verify", {"code": "x"}, status=303).follow(status=404)
-    assert app.get("/charters/verify", status=303).follow(status=404)
+
+
+@pytest.mark.parametrize("query", [{}, {"code": ""}, {"code": "   "}])
+def test_the_verification_form_sent_empty_asks_for_the_code(app, db, scene, query):
+    # It used to redirect to /charters/verify/-, a 404 "Unknown verification code".
+    item = _charter(app, db, scene)
+    page = app.get("/charters/verify", query, status=422)
+    assert field_errors(page) == {"code": ["Enter the verification code printed on the charter."]}
+    field = page.html.select_one("input#code")
+    assert field["aria-invalid"] == "true" and field["aria-describedby"] == "code-error"
+    assert page.html.select_one(".error-summary a[href='#code']") is not None
+    assert "Unknown verification code" not in page.text
+    assert item.title in page.text  # the list page, with its register
 
 
 # --- issuing through the page ---------------------------------------------------------------------
