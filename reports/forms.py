@@ -34,7 +34,9 @@ class IssueForm(Form):
 
 
 class SignForm(Form):
-    party = SelectField(_("Party"), choices=[])
+    # The choices are the parties still to sign; the service judges the party sent, so
+    # that signing one twice says it has signed rather than "Not a valid choice".
+    party = SelectField(_("Party"), choices=[], validate_choice=False)
     name = StringField(_("Name"), [required(), length(200)])
     role = StringField(_("Role"), [length(200)])
     place = StringField(_("Place"), [length(200)])

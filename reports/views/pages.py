@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
-from partnerstate.partnerships.errors import ServiceError
+from partnerstate.partnerships.errors import Forbidden, ServiceError
 from partnerstate.services import accounts
 from reports import charter_report, render, services
 from reports.forms import IssueForm, ScanForm, SignForm
@@ -175,8 +175,15 @@ def sign(request: Any) -> Any:
                 timezone=_settings(request).timezone,
             )
         except ServiceError as error:
-            form.add_error("party", error.message)
-            request.response.status = error.status
+            # A blank name (spaces only) is the name's problem; any other, the party's
+            # (unknown, signed already, not the actor's to sign).
+            if "name" in error.fields:
+                form.add_error("name", error.fields["name"])
+            else:
+                form.add_error("party", error.message)
+            # Form errors answer 422, like every form's; a party that is not the actor's
+            # to sign keeps its 403.
+            request.response.status = 403 if isinstance(error, Forbidden) else 422
         else:
             message = (
                 _("Both parties have signed: the charter is signed.")

@@ -94,6 +94,37 @@ def test_the_sign_form_refuses_bad_input(app, db, scene):
     assert db.get(Charter, item.id).signatures == []
 
 
+def test_signing_a_party_twice_says_it_has_signed(app, db, scene):
+    # The form used to answer "Not a valid choice" on the party.
+    item = _charter(app, db, scene)
+    log_in(app, scene.official.email)
+    url = f"/charters/{item.id}/sign"
+    form = {"csrf_token": form_token(app.get(f"/charters/{item.id}")), "party": "city",
+            "name": "Claire Martin"}  # fmt: skip
+    app.post(url, form, status=303)
+    again = app.post(url, {**form, "name": "Claire Martin, again"}, status=422)
+    assert field_errors(again) == {"party": ["This party has already signed the charter."]}
+    assert "Not a valid choice" not in again.text
+    blank = app.post(url, {**form, "party": "commons", "name": "   "}, status=422)
+    assert field_errors(blank) == {"name": ["This field is required."]}
+    db.expire_all()
+    assert [s.name for s in db.get(Charter, item.id).signatures] == ["Claire Martin"]
+
+
+def test_a_signatory_may_not_sign_for_the_other_party(app, db, scene):
+    signatory = factories.make_user(db, name="Yusuf Demir")
+    item = _charter(app, db, scene, commons={"signatory_email": signatory.email})
+    log_in(app, signatory.email)
+    token = form_token(app.get(f"/charters/{item.id}"))
+    page = app.post(
+        f"/charters/{item.id}/sign",
+        {"csrf_token": token, "party": "city", "name": "Yusuf Demir"},
+        status=403,
+    )
+    assert "Only an official or this party" in field_errors(page)["party"][0]
+    assert db.get(Charter, item.id).signatures == []
+
+
 def test_a_member_may_not_sign_and_anonymous_is_sent_to_log_in(app, db, scene):
     item = _charter(app, db, scene)
     anonymous = app.post(
