@@ -84,6 +84,8 @@ def register(request: Any) -> Any:
                 request.translate(_("Welcome! Your account is ready.")), "success"
             )
             return HTTPSeeOther(request.route_url("home"))
+    if form.errors:
+        request.response.status = 422
     return {"form": form}
 
 
@@ -119,6 +121,8 @@ def login(request: Any) -> Any:
         throttle.clear_account(request.db, form.email.data)
         remember(request, user.id)
         return HTTPSeeOther(next_url)
+    if form.errors:
+        request.response.status = 422
     return {"form": form, "next": next_url}
 
 
@@ -144,6 +148,8 @@ def profile(request: Any) -> Any:
         # The profile's language becomes the page language straight away.
         response.set_cookie("_LOCALE_", user.locale, max_age=365 * 86400, samesite="Lax")
         return response
+    if form.errors:
+        request.response.status = 422
     return {"form": form, "token_form": TokenForm.from_request(request), "new_token": None}
 
 
@@ -158,6 +164,8 @@ def create_token(request: Any) -> Any:
     token = None
     if form.validate():
         token = accounts.create_token(request.db, request.user, form.label.data or "")
+    else:
+        request.response.status = 422
     return {
         "form": ProfileForm(obj=request.user, meta={"locales": [request.locale_name]}),
         "token_form": form,

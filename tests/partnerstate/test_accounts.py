@@ -40,8 +40,8 @@ def test_register_rejects_short_password_and_keeps_nothing(app, db):
             "locale": "en",
             "csrf_token": token,
         },
+        status=422,  # like every form's errors (it was 200)
     )
-    assert response.status_int == 200
     assert "Use at least 12 characters." in response.text
     assert db.scalar(select(func.count()).select_from(User)) == 0
 
@@ -57,6 +57,7 @@ def test_register_duplicate_email_is_a_form_error(app, member):
             "locale": "en",
             "csrf_token": token,
         },
+        status=422,
     )
     assert "An account with this email already exists." in response.text
 
@@ -67,6 +68,7 @@ def test_register_error_in_french(app):
     response = app.post(
         "/register",
         {"email": "", "display_name": "", "password": "", "locale": "fr", "csrf_token": token},
+        status=422,
     )
     assert 'lang="fr"' in response.text
     assert "Ce champ est obligatoire." in response.text
@@ -126,6 +128,19 @@ def test_profile_update_changes_name_and_language(member_app, db, member):
     assert 'lang="fr"' in page.text
     db.expire_all()
     assert db.get(User, member.id).display_name == "Mia M."
+
+
+def test_profile_login_and_token_form_errors_are_422(app, member):
+    token = csrf_token(app)
+    page = app.post("/login", {"email": "", "password": "", "csrf_token": token}, status=422)
+    assert "This field is required." in page.text
+    log_in(app, member.email)
+    token = csrf_token(app, "/profile")
+    page = app.post("/profile", {"display_name": "", "locale": "en", "csrf_token": token},
+                    status=422)  # fmt: skip
+    assert "This field is required." in page.text
+    page = app.post("/profile/tokens", {"label": "x" * 101, "csrf_token": token}, status=422)
+    assert page.html.select_one("code.token") is None
 
 
 def test_tokens_created_and_revoked_from_profile(member_app, db, member):
