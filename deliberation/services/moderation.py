@@ -35,6 +35,24 @@ FLAG_REASONS = {
 OBJECT_TYPE = "argument"
 
 
+def check_flag(reason: Any, note: Any) -> str:
+    """A flag's note as stored; raises :class:`Invalid` naming every problem of the
+    reason and the note (required for "other"). Records nothing: a page whose form
+    refused some inputs calls it too, so that every problem shows at once."""
+    errors: dict[str, Any] = {}
+    if reason not in FLAG_REASONS:
+        allowed = ", ".join(FLAG_REASONS)
+        errors["reason"] = _("Must be one of: ${allowed}.", mapping={"allowed": allowed})
+    text = ""
+    try:
+        text = validation.clean_reason(note, field="note", required=reason == "other")
+    except Invalid as invalid:
+        errors.update(invalid.fields)
+    if errors:
+        raise Invalid(_("Some fields are missing or invalid."), errors)
+    return text
+
+
 def flag(
     db: Session,
     argument: Argument,
@@ -48,17 +66,7 @@ def flag(
         raise Conflict(_("This post was deleted."))
     if argument.author_id == user.id:
         raise Conflict(_("You cannot flag your own post; you may delete it."))
-    errors: dict[str, Any] = {}
-    if reason not in FLAG_REASONS:
-        allowed = ", ".join(FLAG_REASONS)
-        errors["reason"] = _("Must be one of: ${allowed}.", mapping={"allowed": allowed})
-    text = ""
-    try:
-        text = validation.clean_reason(note, field="note", required=reason == "other")
-    except Invalid as invalid:
-        errors.update(invalid.fields)
-    if errors:
-        raise Invalid(_("Some fields are missing or invalid."), errors)
+    text = check_flag(reason, note)
     existing = db.scalar(
         select(ArgumentFlag).where(
             ArgumentFlag.argument_id == argument.id, ArgumentFlag.user_id == user.id

@@ -15,6 +15,7 @@ from partnerstate import permissions as perms
 from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import LOCALES, _
 from partnerstate.partnerships import forms as partnership_forms
+from partnerstate.partnerships import validation
 from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Invalid, ServiceError
 from partnerstate.partnerships.models import Partnership
@@ -235,15 +236,23 @@ def decline(request: Any) -> Any:
     context = {"partnership": partnership, "alternative": alternative, "form": form}
     if request.method == "GET":
         return context
-    if form.validate():
+    if not form.validate():
+        # The explanation's rules run too (HTML), so that every problem shows at once:
+        # the same ``clean_reason`` that ``alternatives.decline`` applies to it.
+        try:
+            validation.clean_reason(form.note.data, field="note")
+        except Invalid as invalid:
+            add_rule_errors((form.note, message) for message in invalid.fields.values())
+    else:
         try:
             alternatives.decline(
                 request.db, alternative, request.user, form.reason.data, form.note.data
             )
         except Invalid as invalid:
-            for name, message in invalid.fields.items():
-                field = getattr(form, name, form.note)
-                field.errors = [*field.errors, message]
+            add_rule_errors(
+                (getattr(form, name, form.note), message)
+                for name, message in invalid.fields.items()
+            )
         except ServiceError as error:
             request.session.flash(request.translate(error.message), "error")
             return HTTPSeeOther(here)

@@ -16,6 +16,7 @@ from deliberation import forms
 from deliberation.services import arguments, moderation
 from partnerstate import permissions as perms
 from partnerstate.database import utcnow
+from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
 from partnerstate.partnerships import membership
 from partnerstate.partnerships import services as partnerships
@@ -36,9 +37,11 @@ def _flash_error(request: Any, error: ServiceError) -> None:
 
 
 def _show_errors(form: Any, fields: dict[str, Any], fallback: str) -> None:
-    for name, message in fields.items():
-        field = getattr(form, name, None) or getattr(form, fallback)
-        field.errors = [*field.errors, message]
+    """A service's field messages on the form (see ``add_rule_errors``)."""
+    add_rule_errors(
+        (getattr(form, name, None) or getattr(form, fallback), message)
+        for name, message in fields.items()
+    )
 
 
 def participation(request: Any, partnership: Partnership) -> dict[str, Any]:
@@ -199,7 +202,13 @@ def flag_argument(request: Any) -> Any:
     }
     if request.method == "GET":
         return context
-    if form.validate():
+    if not form.validate():
+        # The note's rules run too (HTML, required for "other"): every problem at once.
+        try:
+            moderation.check_flag(form.reason.data, form.note.data)
+        except Invalid as invalid:
+            _show_errors(form, invalid.fields, "note")
+    else:
         try:
             moderation.flag(request.db, argument, request.user, form.reason.data, form.note.data)
         except Invalid as invalid:

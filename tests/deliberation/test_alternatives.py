@@ -319,6 +319,24 @@ def test_a_facilitator_declines_through_the_page_and_the_reason_shows(app, db, c
     assert not alternative.declined
 
 
+def test_every_problem_of_the_decline_form_shows_at_once(app, db, cast, partnership):
+    alternative = alternatives.propose(db, partnership, cast.member, "Duplicate one", "Same")
+    db.commit()
+    log_in(app, cast.facilitator.email)
+    token = csrf_token(app, "/profile")
+    page = app.post(
+        f"/partnerships/{partnership.id}/alternatives/{alternative.id}/decline",
+        {"csrf_token": token, "note": "<i>Same</i>"},
+        status=422,
+    )
+    assert field_errors(page) == {
+        "reason": ["Choose a reason."],
+        "note": ["HTML is not allowed here."],
+    }
+    db.refresh(alternative)
+    assert not alternative.declined
+
+
 def test_only_facilitators_see_the_decline_page(app, db, cast, partnership):
     alternative = alternatives.propose(db, partnership, cast.member, "Mine", "Why")
     db.commit()

@@ -9,6 +9,7 @@ from deliberation.services import arguments, moderation
 from partnerstate.models import AuditEntry
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from tests.conftest import bearer, csrf_token, log_in
+from tests.form_errors import field_errors
 from tests.partnerstate.partnerships import helpers
 
 
@@ -133,6 +134,22 @@ def test_service_refusals(db, cast, argument):
 
 
 # --- pages --------------------------------------------------------------------------------------
+
+
+def test_every_problem_of_the_flag_form_shows_at_once(app, db, cast, partnership, argument):
+    # A missing reason used to hide the note's problem until it was chosen.
+    log_in(app, cast.outsider.email)
+    token = csrf_token(app, "/profile")
+    page = app.post(
+        f"/partnerships/{partnership.id}/arguments/{argument.id}/flag",
+        {"csrf_token": token, "note": "<b>Rude</b>"},
+        status=422,
+    )
+    assert field_errors(page) == {
+        "reason": ["Choose a reason."],
+        "note": ["HTML is not allowed here."],
+    }
+    assert db.query(ArgumentFlag).count() == 0
 
 
 def test_flag_hide_and_dismiss_through_pages(app, db, cast, partnership, argument):
