@@ -243,7 +243,7 @@ def download_scan(request: Any) -> Response:
 
 def _account(request: Any, form: IssueForm, field: str) -> Any:
     email = (getattr(form, field).data or "").strip()
-    if not email:
+    if not email or getattr(form, field).errors:
         return None
     user = accounts.find_user_by_email(request.db, email)
     if user is None:
@@ -263,7 +263,10 @@ def issue(request: Any) -> Any:
             request.db, partnership, _settings(request).default_locale
         )
     adopted = partnership.status in services.ADOPTED_STATES
-    if request.method == "POST" and form.validate():
+    if request.method == "POST":
+        form.validate()
+        # The accounts are looked up even when another field was refused, so that every
+        # problem shows at once (an email the form refused is not looked up).
         city_user = _account(request, form, "city_signatory_email")
         commons_user = _account(request, form, "commons_signatory_email")
         if not form.errors:

@@ -262,6 +262,24 @@ def test_an_official_issues_through_the_page(app, db, scene):
     assert "already issued" in conflict.text
 
 
+def test_every_problem_of_the_issue_form_shows_at_once(app, db, scene):
+    # A malformed email used to hide that the other one has no account.
+    log_in(app, scene.official.email)
+    url = f"/partnerships/{scene.partnership.id}/charter/new"
+    token = form_token(app.get(url))
+    bad = app.post(
+        url,
+        {"csrf_token": token, "locale": "en", "city_signatory_email": "not an email",
+         "commons_signatory_email": "nobody@example.org"},
+        status=422,
+    )  # fmt: skip
+    assert field_errors(bad) == {
+        "city_signatory_email": ["Enter a valid email address."],
+        "commons_signatory_email": ["There is no account with this email."],
+    }
+    assert db.scalars(select(Charter)).all() == []
+
+
 def test_members_may_not_issue_through_the_page(app, db, scene):
     url = f"/partnerships/{scene.partnership.id}/charter/new"
     assert "/login" in app.get(url, status=303).location
