@@ -149,6 +149,8 @@ def test_creation_form_errors_store_nothing(app, db, official):
     assert "This field is required." in page.text
     assert "Give a percentage between 0 and 100." in page.text
     assert 'aria-invalid="true"' in page.text
+    # The form and the rules both check the quorum: its message is said once, not twice.
+    assert field_errors(page)["quorum_percent"] == ["Give a percentage between 0 and 100."]
     page = post(
         app,
         "/assemblies/new",
