@@ -29,7 +29,7 @@ import babel.numbers
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from pyramid.i18n import Localizer, Translations, TranslationStringFactory
+from pyramid.i18n import Localizer, Translations, TranslationString, TranslationStringFactory
 from pyramid.interfaces import ILocalizer
 
 DOMAIN = "messages"
@@ -157,6 +157,15 @@ def language_name(locale: str, in_locale: str) -> str:
 
 
 def translate(request: Any, message: Any, mapping: dict[str, Any] | None = None) -> str:
+    """``message`` in the request's language, and so are the messages in its mapping
+    ("the partnership is in state “${status}”" with a status label): Pyramid's localizer
+    would interpolate those in English."""
+    given = mapping if mapping is not None else getattr(message, "mapping", None)
+    if given and any(isinstance(value, TranslationString) for value in given.values()):
+        mapping = {
+            key: translate(request, value) if isinstance(value, TranslationString) else value
+            for key, value in given.items()
+        }
     return request.localizer.translate(message, mapping=mapping)
 
 

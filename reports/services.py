@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, undefer
 from partnerstate.database import utcnow
 from partnerstate.i18n import LOCALES, _
 from partnerstate.models import User
+from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from partnerstate.services import audit
 from reports import charter, charter_report, render, sources
@@ -166,7 +167,7 @@ def issue(
         raise Conflict(
             _(
                 "Only an adopted partnership has a charter; this one is “${status}”.",
-                mapping={"status": partnership.status},
+                mapping={"status": vocab.status_label(partnership.status)},
             ),
             {"status": partnership.status},
         )

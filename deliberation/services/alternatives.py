@@ -23,6 +23,7 @@ from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.models import User
 from partnerstate.partnerships import membership, validation
+from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from partnerstate.partnerships.models import CONTENT_FIELDS, Partnership
 from partnerstate.services import audit
@@ -215,7 +216,7 @@ def _require_before_vote(alternative: Alternative) -> None:
             _(
                 "Alternatives can be declined only before voting opens; "
                 "the partnership is in state “${status}”.",
-                mapping={"status": status},
+                mapping={"status": vocab.status_label(status)},
             ),
             {"status": status},
         )

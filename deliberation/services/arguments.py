@@ -23,6 +23,7 @@ from partnerstate.i18n import _
 from partnerstate.models import User
 from partnerstate.partnerships import membership
 from partnerstate.partnerships import services as partnerships
+from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from partnerstate.partnerships.models import Partnership
 
@@ -45,7 +46,7 @@ def require_open(partnership: Partnership, now: dt.datetime) -> None:
         raise Conflict(
             _(
                 "The deliberation is not open: the partnership is in state “${status}”.",
-                mapping={"status": partnership.status},
+                mapping={"status": vocab.status_label(partnership.status)},
             ),
             {"status": partnership.status},
         )

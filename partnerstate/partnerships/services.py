@@ -28,6 +28,7 @@ from partnerstate.i18n import _
 from partnerstate.localized import pick
 from partnerstate.models import AuditEntry, User
 from partnerstate.partnerships import lifecycle, membership, validation
+from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from partnerstate.partnerships.lifecycle import Role, Status
 from partnerstate.partnerships.models import CONTENT_FIELDS, Partnership, PartnershipVersion
@@ -282,8 +283,8 @@ def edit(
     if not lifecycle.is_editable(partnership.status):
         raise Conflict(
             _(
-                "The partnership is ${status}: its text can no longer change.",
-                mapping={"status": partnership.status},
+                "The partnership is in state “${status}”: its text can no longer change.",
+                mapping={"status": vocab.status_label(partnership.status)},
             ),
             {"status": partnership.status},
         )
@@ -346,7 +347,10 @@ def wrong_state(partnership: Partnership, action: Any) -> Conflict:
     return Conflict(
         _(
             "The partnership is in state “${status}”; it cannot be moved this way (${action}).",
-            mapping={"status": partnership.status, "action": action},
+            mapping={
+                "status": vocab.status_label(partnership.status),
+                "action": vocab.TRANSITIONS.get(action, action),
+            },
         ),
         {"status": partnership.status},
     )

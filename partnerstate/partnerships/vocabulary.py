@@ -6,6 +6,8 @@ translated when a page is rendered.
 
 from __future__ import annotations
 
+from typing import Any
+
 from partnerstate.i18n import _
 
 # Bologna-style law knows two sizes of pact; Naples adds recognised civic use.
@@ -73,6 +75,12 @@ STATUSES = {
     "active": _("Active"),
     "closed": _("Closed"),
 }
+
+
+def status_label(status: str) -> Any:
+    """What people call a partnership's state, for messages (the code stays in the API)."""
+    return STATUSES.get(status, status)
+
 
 STATUS_HINTS = {
     "draft": _("The city is writing the proposal; the assembly has not started on it."),

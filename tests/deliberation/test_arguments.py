@@ -9,6 +9,7 @@ import pytest
 
 from deliberation.debate_models import Argument
 from deliberation.services import arguments
+from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from tests.conftest import bearer, csrf_token, log_in
 from tests.form_errors import field_errors
@@ -62,7 +63,10 @@ def test_anonymous_posting_is_401(app, partnership):
 def test_posting_outside_deliberation_is_409(app, db, cast, status):
     partnership = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons, status)
     response = post(app, db, cast.member, partnership, status=409)
-    assert status in response.json["error"]["message"]
+    # The state in words for people, its code for programs.
+    label = vocab.status_label(status).interpolate()
+    assert f"“{label}”" in response.json["error"]["message"]
+    assert response.json["error"]["fields"] == {"status": status}
 
 
 def test_posting_after_the_deadline_is_409(app, db, cast, partnership):

@@ -69,7 +69,7 @@ def test_from_draft_to_a_ballot(app, db, official):
         alternatives,
         {"title": "On Saturdays", "summary": "Saturday mornings suit families.",
          "changes": {"duration_months": 24}},
-        headers=observer,
+        headers=bearer(db, cast.facilitator),
     ).json  # fmt: skip
     dropped = app.post_json(
         alternatives, {"title": "Saturdays too", "summary": "Same idea."}, headers=member

@@ -265,6 +265,19 @@ def test_french_json_errors(app):
     assert response.json["error"]["message"] == "Introuvable."
 
 
+def test_messages_inside_a_message_are_translated_too():
+    from types import SimpleNamespace
+
+    from pyramid.i18n import Localizer
+
+    from partnerstate.i18n import _, load_translations, translate
+
+    request = SimpleNamespace(localizer=Localizer("fr", load_translations("fr")))
+    message = _("Only an adopted partnership has a charter; this one is “${status}”.",
+                mapping={"status": _("Active"), "other": 3})  # fmt: skip
+    assert translate(request, message).endswith("« En vigueur ».")
+
+
 def test_french_form_errors_on_the_login_page(app):
     app.set_cookie("_LOCALE_", "fr")
     token = csrf_token(app)

@@ -77,7 +77,7 @@ def test_a_partnership_not_adopted_has_no_charter(app, db):
         scene = make_scene(db, status=status)
         error = issue(app, db, scene, status=409).json["error"]
         assert error["code"] == "conflict"
-        assert status in error["message"]
+        assert error["fields"] == {"status": status}
     assert db.scalars(select(Charter)).first() is None
 
 

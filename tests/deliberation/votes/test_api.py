@@ -85,10 +85,18 @@ def test_opening_twice_or_out_of_deliberation_is_a_conflict(app, db, people, par
         headers=bearer(db, people.official), status=409,
     )  # fmt: skip
     draft = helpers.make_partnership(db, people.official, people.assembly, people.commons)
-    app.post_json(
+    refused = app.post_json(
         f"/api/v1/partnerships/{draft.id}/vote", {}, headers=bearer(db, people.official),
         status=409,
     )  # fmt: skip
+    # The state and the step in words, in the reader's language; the code stays in "fields".
+    message = refused.json["error"]["message"]
+    assert "“Draft”" in message and "(Start voting)" in message
+    french = app.post_json(
+        f"/api/v1/partnerships/{draft.id}/vote?_LOCALE_=fr", {},
+        headers=bearer(db, people.official), status=409,
+    ).json["error"]["message"]  # fmt: skip
+    assert "« Brouillon »" in french and "draft" not in french and "start_voting" not in french
 
 
 def test_unknown_partnership(app, db, people):

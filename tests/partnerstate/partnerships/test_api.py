@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from partnerstate.models import AuditEntry
+from partnerstate.partnerships import vocabulary as vocab
 from tests.conftest import bearer
 from tests.partnerstate.partnerships import helpers
 
@@ -199,7 +200,8 @@ def test_the_text_is_frozen_once_voting_starts(app, db, cast, status):
         headers=bearer(db, cast.official),
         status=409,
     )
-    assert status in response.json["error"]["message"]
+    assert response.json["error"]["fields"] == {"status": status}
+    assert "can no longer change" in response.json["error"]["message"]
 
 
 def test_the_text_can_change_during_deliberation(app, db, cast):
@@ -306,7 +308,7 @@ def test_opening_out_of_order_is_409_naming_the_state(app, db, cast, status):
         status=409,
     )
     error = response.json["error"]
-    assert status in error["message"]
+    assert f"“{vocab.status_label(status).interpolate()}”" in error["message"]
     assert error["fields"]["status"] == status
 
 
@@ -390,7 +392,8 @@ def test_activate_out_of_order_names_the_state(app, db, cast):
         headers=bearer(db, cast.official),
         status=409,
     )
-    assert "draft" in response.json["error"]["message"]
+    assert "“Draft”" in response.json["error"]["message"]
+    assert "(Activate)" in response.json["error"]["message"]
 
 
 def test_moving_the_deadline(app, db, cast):

@@ -6,6 +6,7 @@ import pytest
 
 from partnerstate.models import AuditEntry
 from partnerstate.partnerships import services
+from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from partnerstate.partnerships.lifecycle import Role
 from tests.partnerstate.partnerships import helpers
@@ -78,7 +79,7 @@ def test_out_of_order_moves_name_the_state(db, cast):
     with pytest.raises(Conflict) as raised:
         services.start_voting(db, partnership, cast.official)
     assert raised.value.fields == {"status": "draft"}
-    assert raised.value.message.mapping["status"] == "draft"
+    assert raised.value.message.mapping["status"] == vocab.STATUSES["draft"]
     with pytest.raises(Conflict):
         services.mark_signed(db, partnership, None)
 
