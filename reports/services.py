@@ -263,6 +263,22 @@ def _name(user: User | None) -> str:
 # --- signing ----------------------------------------------------------------------------
 
 
+def check_party(item: Charter, party: Any, actor: User | None) -> None:
+    """Raise unless ``actor`` may sign for ``party`` now: a party of the charter
+    (``Invalid``), not signed yet (``Conflict``), theirs to sign (``Forbidden``).
+
+    Records nothing: the sign page calls it too when its form refused the name, so
+    that a party signed already is said in the same round."""
+    if party not in PARTIES:
+        raise Invalid(_("Unknown party."), {"party": _("Must be city or commons.")})
+    if item.signature_for(party) is not None or item.status == SIGNED:
+        raise Conflict(
+            _("This party has already signed the charter."), {"party": party, "status": item.status}
+        )
+    if not may_sign(item, party, actor):
+        raise Forbidden(_("Only an official or this party's signatory may sign for it."))
+
+
 def sign(
     db: Session,
     item: Charter,
@@ -281,14 +297,7 @@ def sign(
     An official may record a signature for anyone; a named signatory signs for their
     own party only, with their own account. Signing a party twice is a conflict (409).
     """
-    if party not in PARTIES:
-        raise Invalid(_("Unknown party."), {"party": _("Must be city or commons.")})
-    if item.signature_for(party) is not None or item.status == SIGNED:
-        raise Conflict(
-            _("This party has already signed the charter."), {"party": party, "status": item.status}
-        )
-    if not may_sign(item, party, actor):
-        raise Forbidden(_("Only an official or this party's signatory may sign for it."))
+    check_party(item, party, actor)
     name, role, place = name.strip(), role.strip(), place.strip()
     if not name:
         raise Invalid(

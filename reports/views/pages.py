@@ -10,6 +10,7 @@ from pyramid.view import view_config
 from wtforms.fields.choices import SelectChoice
 
 from partnerstate import permissions as perms
+from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
 from partnerstate.partnerships.errors import Forbidden, ServiceError
 from partnerstate.services import accounts
@@ -162,7 +163,13 @@ def sign(request: Any) -> Any:
     form = SignForm.from_request(request)
     parties = services.parties_to_sign(item, request.user)
     form.party.choices = [SelectChoice(p, request.translate(PARTY_LABELS[p])) for p in parties]
-    if form.validate():
+    if not form.validate():
+        # The party is judged too, so that one signed already is said in the same round.
+        try:
+            services.check_party(item, form.party.data, request.user)
+        except ServiceError as error:
+            add_rule_errors([(form.party, error.message)])
+    else:
         try:
             services.sign(
                 request.db,

@@ -107,6 +107,12 @@ def test_signing_a_party_twice_says_it_has_signed(app, db, scene):
     assert "Not a valid choice" not in again.text
     blank = app.post(url, {**form, "party": "commons", "name": "   "}, status=422)
     assert field_errors(blank) == {"name": ["This field is required."]}
+    # A missing name no longer hides that the party has signed.
+    both = app.post(url, {**form, "name": ""}, status=422)
+    assert field_errors(both) == {
+        "party": ["This party has already signed the charter."],
+        "name": ["This field is required."],
+    }
     db.expire_all()
     assert [s.name for s in db.get(Charter, item.id).signatures] == ["Claire Martin"]
 
