@@ -121,6 +121,8 @@ def login(request: Any) -> Any:
         throttle.clear_account(request.db, form.email.data)
         remember(request, user.id)
         return HTTPSeeOther(next_url)
+    if form.errors:
+        request.response.status = 422
     return {"form": form, "next": next_url}
 
 

@@ -130,7 +130,10 @@ def test_profile_update_changes_name_and_language(member_app, db, member):
     assert db.get(User, member.id).display_name == "Mia M."
 
 
-def test_profile_and_token_form_errors_are_422(app, member):
+def test_login_profile_and_token_form_errors_are_422(app, member):
+    token = csrf_token(app)
+    page = app.post("/login", {"email": "", "password": "", "csrf_token": token}, status=422)
+    assert "This field is required." in page.text
     log_in(app, member.email)
     token = csrf_token(app, "/profile")
     page = app.post("/profile", {"display_name": "", "locale": "en", "csrf_token": token},

@@ -281,7 +281,7 @@ def test_messages_inside_a_message_are_translated_too():
 def test_french_form_errors_on_the_login_page(app):
     app.set_cookie("_LOCALE_", "fr")
     token = csrf_token(app)
-    page = app.post("/login", {"email": "", "password": "", "csrf_token": token})
+    page = app.post("/login", {"email": "", "password": "", "csrf_token": token}, status=422)
     assert "Ce champ est obligatoire." in page.text
 
 
