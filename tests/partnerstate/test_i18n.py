@@ -283,6 +283,9 @@ def test_french_form_errors_on_the_login_page(app):
     token = csrf_token(app)
     page = app.post("/login", {"email": "", "password": "", "csrf_token": token}, status=422)
     assert "Ce champ est obligatoire." in page.text
+    # The summary's "field: error" follows French typography (a space before the colon).
+    first = page.html.select_one(".error-summary li a").text
+    assert first.endswith(" : Ce champ est obligatoire."), first
 
 
 # --- the assembly's language: after Accept-Language, before the site default ---------------
