@@ -18,6 +18,8 @@ VIEW_AUDIT_LOG = "audit.view"
 # Commons register
 PROPOSE_COMMONS = "commons.propose"
 EDIT_COMMONS = "commons.edit"
+VIEW_COMMONS_CONTACT = "commons.view_contact"
+"""See a record's contact email and phone."""
 VALIDATE_COMMONS = "commons.validate"
 REPORT_COMMONS_BALANCE = "commons.report_balance"
 

@@ -21,15 +21,20 @@ MAX_ID = 2**31 - 1
 class CommonsContext:
     """Looks up the commons of the route's ``{id}``; unknown ids are a 404."""
 
-    def __init__(self, request: Any) -> None:
+    commons: Commons
+
+    def __init__(self, request: Any, commons: Commons | None = None) -> None:
         self.request = request
+        if commons is not None:  # a record already at hand (a listing, a new proposal)
+            self.commons = commons
+            return
         raw = request.matchdict.get("id", "")
         commons = None
         if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
             commons = request.db.get(Commons, int(raw))
         if commons is None:
             raise HTTPNotFound(request.translate(_("There is no commons with this number.")))
-        self.commons: Commons = commons
+        self.commons = commons
 
     @property
     def proposer_principal(self) -> str:
@@ -49,10 +54,14 @@ class CommonsContext:
             (perms.Allow, perms.OFFICIAL, perms.VIEW),
             (perms.Allow, perms.OFFICIAL, perms.EDIT_COMMONS),
             (perms.Allow, perms.OFFICIAL, perms.VALIDATE_COMMONS),
+            (perms.Allow, perms.OFFICIAL, perms.VIEW_COMMONS_CONTACT),
             (perms.Allow, proposer, perms.VIEW),
+            (perms.Allow, proposer, perms.VIEW_COMMONS_CONTACT),
         ]
         if status in tx.PUBLIC_STATUSES:
             acl.append((perms.Allow, perms.Everyone, perms.VIEW))
+        if status in tx.CONTACT_PUBLIC_STATUSES:
+            acl.append((perms.Allow, perms.Everyone, perms.VIEW_COMMONS_CONTACT))
         if status == tx.PROPOSED:
             # The proposer may improve the proposal until an official decides.
             acl.append((perms.Allow, proposer, perms.EDIT_COMMONS))
@@ -61,3 +70,10 @@ class CommonsContext:
             acl.append((perms.Allow, proposer, perms.REPORT_COMMONS_BALANCE))
             acl.append((perms.Allow, perms.OFFICIAL, perms.REPORT_COMMONS_BALANCE))
         return acl
+
+
+def shows_contact(request: Any, commons: Commons) -> bool:
+    """May this request see the record's contact email and phone?"""
+    return bool(
+        request.has_permission(perms.VIEW_COMMONS_CONTACT, CommonsContext(request, commons))
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 from partnerstate.commons import taxonomy as tx
 from partnerstate.commons.models import Commons
+from partnerstate.commons.resources import shows_contact
 from partnerstate.i18n import LOCALES
 from partnerstate.localized import pick
 
@@ -65,6 +66,7 @@ def detail_json(request: Any, commons: Commons) -> dict[str, Any]:
     """The whole record."""
     locale = _locale(request)
     data = summary_json(request, commons)
+    contact = shows_contact(request, commons)
     data.update(
         {
             "description": pick(commons.description, locale),
@@ -80,8 +82,8 @@ def detail_json(request: Any, commons: Commons) -> dict[str, Any]:
             "owner_consent_on": _iso(commons.owner_consent_on),
             "stewards": commons.stewards,
             "legal_form": commons.legal_form,
-            "contact_email": commons.contact_email,
-            "contact_phone": commons.contact_phone,
+            "contact_email": commons.contact_email if contact else "",
+            "contact_phone": commons.contact_phone if contact else "",
             "website": commons.website,
             "active_members": commons.active_members,
             "governance": governance_json(commons, locale),
@@ -184,7 +186,7 @@ def csv_rows(request: Any, records: Iterable[Commons]) -> Iterable[list[Any]]:
             c.owner_name,
             c.stewards,
             c.legal_form or "",
-            c.contact_email,
+            c.contact_email if shows_contact(request, c) else "",
             c.website,
             c.active_members if c.active_members is not None else "",
             c.decision_rule or "",

@@ -28,6 +28,9 @@ STATUSES = {
 
 # Statuses anyone may see: refused nominations stay public, as in England's register.
 PUBLIC_STATUSES = (PUBLISHED, REJECTED, ARCHIVED)
+# A refused proposal stays public for the city's accountability, but its contact details
+# were given to the city, not to the public: only listed records show them to everyone.
+CONTACT_PUBLIC_STATUSES = (PUBLISHED, ARCHIVED)
 
 NATURES = {
     "material": _("Material"),

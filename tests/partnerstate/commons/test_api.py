@@ -648,3 +648,47 @@ def test_empty_filters_mean_no_filter(app, db, member, official):
     assert [item["name"] for item in body["items"]] == ["Tool library"]
     assert len(app.get("/api/v1/commons.geojson?q=&category=").json["features"]) == 0
     assert app.get("/api/v1/commons?q=&category=food").json["items"] == []
+
+
+# --- contact details of a refused proposal ------------------------------------------------
+
+
+CONTACT = {"contact_email": "ana@example.org", "contact_phone": "+33 3 20 00 00 00"}
+
+
+def _rejected(db, member, official):
+    from partnerstate.commons import services
+
+    commons = make_commons(db, member, **CONTACT)
+    services.reject(db, commons, official, "Private club, not open.")
+    db.commit()
+    return commons
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other member"])
+def test_a_refused_proposal_stays_public_without_its_contact_details(
+    app, db, member, official, who
+):
+    commons = _rejected(db, member, official)
+    headers = {} if who == "anonymous" else bearer(db, factories.make_user(db, "other@example.org"))
+    body = app.get(f"/api/v1/commons/{commons.id}", headers=headers).json
+    assert body["status"] == "rejected" and body["rejection_reason"]
+    assert body["contact_email"] == "" and body["contact_phone"] == ""
+    page = app.get(f"/commons/{commons.id}", headers=headers)
+    assert "ana@example.org" not in page.text and "+33 3 20" not in page.text
+    assert "ana@example.org" not in app.get("/commons.csv?status=rejected").text
+
+
+@pytest.mark.parametrize("who", ["proposer", "official"])
+def test_the_proposer_and_officials_still_see_them(app, db, member, official, who):
+    commons = _rejected(db, member, official)
+    reader = member if who == "proposer" else official
+    body = app.get(f"/api/v1/commons/{commons.id}", headers=bearer(db, reader)).json
+    assert body["contact_email"] == CONTACT["contact_email"]
+
+
+def test_a_listed_commons_shows_its_contact_details_to_everyone(app, db, member, official):
+    commons = published(db, member, official, **CONTACT)
+    assert app.get(f"/api/v1/commons/{commons.id}").json["contact_email"] == "ana@example.org"
+    assert "ana@example.org" in app.get(f"/commons/{commons.id}").text
+    assert "ana@example.org" in app.get("/commons.csv").text
