@@ -33,13 +33,14 @@ from partnerstate.commons.forms import (
     form_data,
 )
 from partnerstate.commons.models import Commons, CommonsRevision
+from partnerstate.commons.resources import shows_contact
 from partnerstate.commons.serialize import csv_header, csv_rows
 from partnerstate.commons.validation import InvalidRecord
 from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
 from partnerstate.localized import pick
 from partnerstate.markup import render_markdown
-from partnerstate.paging import page_count, redirect_past_last_page
+from partnerstate.paging import page_count, page_number, redirect_past_last_page
 
 PAGE_SIZE = 20
 MAX_PAGE = 10_000
@@ -56,11 +57,6 @@ def leaflet_assets(request: Any) -> dict[str, str]:
     }
 
 
-def _page_number(request: Any) -> int:
-    raw = request.GET.get("page", "1")
-    return min(int(raw), MAX_PAGE) if raw.isascii() and raw.isdigit() and int(raw) > 0 else 1
-
-
 def _filters(request: Any) -> tuple[SearchForm, dict[str, str]]:
     form = SearchForm.for_request(request, services.districts(request.db))
     return form, form.cleaned(request.GET)
@@ -71,7 +67,7 @@ def register(request: Any) -> dict[str, Any]:
     """``/commons``: search, filters, sort, pages, and the map of what is found."""
     form, filters = _filters(request)
     query = register_query(filters)
-    page = _page_number(request)
+    page = page_number(request, MAX_PAGE)
     total = services.count(request.db, query, request.user)
     pages = page_count(total, PAGE_SIZE)
 
@@ -141,6 +137,7 @@ def _record_view(request: Any, commons: Commons, **extra: Any) -> dict[str, Any]
         "can_edit": bool(request.has_permission(perms.EDIT_COMMONS)),
         "can_decide": bool(request.has_permission(perms.VALIDATE_COMMONS)),
         "can_report": bool(request.has_permission(perms.REPORT_COMMONS_BALANCE)),
+        "show_contact": shows_contact(request, commons),
         "tile_url": settings.tile_url,
         "tile_attribution": settings.tile_attribution,
         "leaflet": leaflet_assets(request),

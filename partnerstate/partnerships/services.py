@@ -160,10 +160,14 @@ def check_draft(
     every problem shows at once."""
     errors: dict[str, Any] = {}
     assembly = membership.get_assembly(db, assembly_id) if _is_id(assembly_id) else None
-    if assembly is None:
+    if assembly_id in (None, ""):
+        errors["assembly_id"] = _("Choose an assembly.")
+    elif assembly is None:
         errors["assembly_id"] = _("There is no assembly with this number.")
     commons = db.get(Commons, commons_id) if _is_id(commons_id) else None
-    if commons is None:
+    if commons_id in (None, ""):
+        errors["commons_id"] = _("Choose a commons.")
+    elif commons is None:
         errors["commons_id"] = _("There is no commons with this number.")
     elif commons.status != commons_tx.PUBLISHED:
         errors["commons_id"] = _("The commons must be published in the register first.")

@@ -131,7 +131,7 @@ def test_every_problem_of_a_draft_shows_at_once(app, db, cast):
     )
     errors = field_errors(response)
     assert errors["duration_months"][0] == "Not a valid integer value."
-    assert errors["assembly_id"] == ["There is no assembly with this number."]
+    assert errors["assembly_id"] == ["Choose an assembly."]  # left empty: not "no such number"
     assert errors["title"] == ["This field is required."]
     assert errors["city_commitments-0-quantity"] == ["HTML is not allowed here."]
     assert "Must be one of" in errors["city_commitments-0-kind"][0]
