@@ -47,6 +47,7 @@ from deliberation.votes.models import (
 from partnerstate.database import utcnow
 from partnerstate.i18n import LOCALES, _
 from partnerstate.localized import normalize, pick
+from partnerstate.markup import contains_markup
 from partnerstate.models import User
 from partnerstate.partnerships import membership
 from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
@@ -342,6 +343,8 @@ def check_election(
         problems["title"] = _("Give the election a title.")
     elif any(len(text) > MAX_TITLE for text in title_text.values()):
         problems["title"] = _("Too long: at most ${max} characters.", mapping={"max": MAX_TITLE})
+    elif any(contains_markup(text) for text in title_text.values()):
+        problems["title"] = _("HTML is not allowed here.")
     names = [_text(candidate, locale) for candidate in candidates]
     if not names:
         problems["candidates"] = _("List at least one candidate.")
@@ -353,6 +356,8 @@ def check_election(
         problems["candidates"] = _(
             "A name is too long: at most ${max} characters.", mapping={"max": MAX_LABEL}
         )
+    elif any(contains_markup(text) for name in names for text in name.values()):
+        problems["candidates"] = _("HTML is not allowed here.")
     elif len({pick(name, locale).casefold() for name in names}) != len(names):
         problems["candidates"] = _("A candidate is listed twice.")
     if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:

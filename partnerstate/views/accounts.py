@@ -12,7 +12,7 @@ from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
 from partnerstate import permissions as perms
-from partnerstate.forms import Form, length, required
+from partnerstate.forms import Form, length, no_markup, required
 from partnerstate.i18n import DOMAIN, LOCALES, _
 from partnerstate.services import accounts, throttle
 from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
@@ -35,7 +35,7 @@ class RegisterForm(Form):
     email = EmailField(
         _("Email"), [required(), v.Email(message=_("Enter a valid email address.")), length(254)]
     )
-    display_name = StringField(_("Display name"), [required(), length(120)])
+    display_name = StringField(_("Display name"), [required(), length(120), no_markup()])
     password = PasswordField(
         _("Password"),
         [
@@ -56,7 +56,7 @@ class LoginForm(Form):
 
 
 class ProfileForm(Form):
-    display_name = StringField(_("Display name"), [required(), length(120)])
+    display_name = StringField(_("Display name"), [required(), length(120), no_markup()])
     locale = SelectField(_("Preferred language"), choices=_language_choices())
 
 

@@ -46,6 +46,23 @@ def test_register_rejects_short_password_and_keeps_nothing(app, db):
     assert db.scalar(select(func.count()).select_from(User)) == 0
 
 
+def test_register_refuses_html_in_the_display_name(app, db):
+    token = csrf_token(app, "/register")
+    response = app.post(
+        "/register",
+        {
+            "email": "x@example.org",
+            "display_name": "<script>x</script>",
+            "password": "a long enough password",
+            "locale": "en",
+            "csrf_token": token,
+        },
+        status=422,
+    )
+    assert "HTML is not allowed here." in response.text
+    assert db.scalar(select(func.count()).select_from(User)) == 0
+
+
 def test_register_duplicate_email_is_a_form_error(app, member):
     token = csrf_token(app, "/register")
     response = app.post(

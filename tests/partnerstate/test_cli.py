@@ -205,6 +205,13 @@ def test_user_add_bad_email_or_role(runner, initialized):
     assert _count_users(initialized) == 0
 
 
+@pytest.mark.parametrize("name", ["", "   ", "<b>Bold</b>", "x" * 121])
+def test_user_add_needs_a_plain_name(runner, initialized, name):
+    result = run(runner, "user", "add", "x@example.org", "--name", name, "--db", initialized)
+    assert "name" in _one_line_error(result, 2)
+    assert _count_users(initialized) == 0
+
+
 def test_user_add_before_init_says_to_run_init(runner, db_url):
     result = run(runner, "user", "add", "x@example.org", "--name", "X", "--db", db_url)
     assert "partnerstate init" in _one_line_error(result, 2)

@@ -136,6 +136,9 @@ def test_a_facilitator_opens_an_election(app, db, people):
         ({"title": "B", "method": "stv", "seats": 1, "candidates": []}, 422),
         ({"title": "B", "method": "stv", "seats": 1, "candidates": ["A", "A"]}, 422),
         ({"method": "stv", "seats": 1, "candidates": ["A"]}, 422),
+        # Plain text, as everywhere else a name or a title is typed.
+        ({"title": "<b>B</b>", "method": "stv", "seats": 1, "candidates": ["A"]}, 422),
+        ({"title": "B", "method": "stv", "seats": 1, "candidates": ["<script>A</script>"]}, 422),
     ],
 )
 def test_bad_elections(app, db, people, body, status):
