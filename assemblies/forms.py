@@ -18,7 +18,6 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     FileField,
-    FloatField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -31,7 +30,7 @@ from wtforms.fields.choices import SelectChoice
 
 from assemblies import rules
 from assemblies.census import DATE_OF_BIRTH, POSTCODE
-from partnerstate.forms import Form, add_rule_errors, length, required
+from partnerstate.forms import Form, NumberField, add_rule_errors, length, required
 from partnerstate.i18n import LOCALES, _
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -74,7 +73,7 @@ class AssemblyForm(Form):
     requires_verification = BooleanField(
         _("Only verified residents may vote (census or invitation code)")
     )
-    quorum_percent = FloatField(
+    quorum_percent = NumberField(
         _("Default quorum (% of the electorate)"),
         [v.Optional(), v.NumberRange(0, 100, message=_("Give a percentage between 0 and 100."))],
     )

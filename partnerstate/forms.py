@@ -24,6 +24,17 @@ class Form(wtforms.Form):
         getattr(self, field_name).errors.append(message)
 
 
+class NumberField(wtforms.FloatField):
+    """A decimal number whose error people understand (WTForms says "not a valid float")."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_("Enter a number, such as 20 or 33.5.")) from None
+
+
 def required(message: Any = None) -> validators.InputRequired:
     return validators.InputRequired(message=message or _("This field is required."))
 

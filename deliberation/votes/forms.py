@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from wtforms import (
     DateTimeLocalField,
-    FloatField,
     IntegerField,
     RadioField,
     StringField,
@@ -22,7 +21,7 @@ from wtforms import (
 from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
-from partnerstate.forms import Form, length, required
+from partnerstate.forms import Form, NumberField, length, required
 from partnerstate.i18n import _
 
 METHOD_LABELS = {
@@ -76,7 +75,7 @@ class OpenVoteForm(Form):
         choices=_method_choices(("schulze", "ranked-pairs", "irv")),
         default="schulze",
     )
-    quorum_percent = FloatField(_("Quorum (% of the electorate)"), _percent())
+    quorum_percent = NumberField(_("Quorum (% of the electorate)"), _percent())
     closes_at = DateTimeLocalField(
         _("Voting ends at"),
         [v.Optional()],
@@ -97,7 +96,7 @@ class ElectionForm(Form):
     candidates = TextAreaField(
         _("Candidates, one per line"), [required(), length(20_000)], render_kw={"rows": 6}
     )
-    quorum_percent = FloatField(_("Quorum (% of the electorate)"), _percent())
+    quorum_percent = NumberField(_("Quorum (% of the electorate)"), _percent())
     closes_at = DateTimeLocalField(
         _("Voting ends at"),
         [v.Optional()],

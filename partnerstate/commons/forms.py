@@ -16,7 +16,6 @@ from pyramid.i18n import TranslationString
 from wtforms import (
     BooleanField,
     DateField,
-    FloatField,
     IntegerField,
     SearchField,
     SelectField,
@@ -29,7 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from partnerstate.commons import taxonomy as tx
 from partnerstate.commons import validation as rules
 from partnerstate.commons.models import Commons
-from partnerstate.forms import Form, add_rule_errors, length
+from partnerstate.forms import Form, NumberField, add_rule_errors, length
 from partnerstate.i18n import LOCALES, _
 
 
@@ -157,8 +156,8 @@ class CommonsForm(Form):
         default="",
     )
     address = StringField(_("Address"), [length(rules.MAX_ADDRESS)])
-    lat = FloatField(_("Latitude"), [_optional()], render_kw={"inputmode": "decimal"})
-    lon = FloatField(_("Longitude"), [_optional()], render_kw={"inputmode": "decimal"})
+    lat = NumberField(_("Latitude"), [_optional()], render_kw={"inputmode": "decimal"})
+    lon = NumberField(_("Longitude"), [_optional()], render_kw={"inputmode": "decimal"})
     district = StringField(_("District"), [length(rules.MAX_DISTRICT)])
     ownership = SelectField(
         _("Ownership"), choices=_choices(tx.OWNERSHIPS, _("Not specified")), default=""

@@ -300,7 +300,7 @@ def test_member_proposes_in_french(app, db, member):
         ({"category": ""}, "This field is required."),
         ({"category": "weapons"}, "Not a valid choice"),
         ({"lat": "95", "lon": "3"}, "Must be between -90 and 90."),
-        ({"lat": "north", "lon": "3"}, "Not a valid float value"),
+        ({"lat": "north", "lon": "3"}, "Enter a number, such as 20 or 33.5"),
         ({"lat": "50"}, "Give both latitude and longitude, or neither."),
         ({"name_en": "x" * 201}, "Field cannot be longer than 200 characters."),
         ({"name_fr": XSS}, "HTML is not allowed here."),
@@ -323,6 +323,15 @@ def test_bad_proposal_redisplays_the_form_and_stores_nothing(app, db, member, fi
     assert "<script>alert" not in response.text
     assert 'onerror="alert' not in response.text
     assert _count(db) == 0
+
+
+def test_an_unreadable_number_is_explained_in_french(app, db, member):
+    # WTForms' own words would be "N'est pas un flottant valide".
+    log_in(app, member.email)
+    token = csrf_token(app, "/commons/new")
+    fields = {**_form(lat="nord", lon="3"), "csrf_token": token}
+    response = app.post("/commons/new?_LOCALE_=fr", fields, status=422)
+    assert field_errors(response)["lat"] == ["Saisissez un nombre, par exemple 20 ou 33,5."]
 
 
 def test_every_problem_of_a_proposal_shows_at_once(app, db, member):
@@ -348,7 +357,7 @@ def test_every_problem_of_a_proposal_shows_at_once(app, db, member):
         "website", "rules_url", "active_members", "ostrom_monitoring_score",
     }  # fmt: skip
     # The form's own message only, where it could not read the input.
-    assert errors["lat"] == ["Not a valid float value."]
+    assert errors["lat"] == ["Enter a number, such as 20 or 33.5."]
     assert errors["lon"] == ["Must be between -180 and 180."]
     assert errors["active_members"] == ["Must be between 0 and 10000000."]
     assert _count(db) == 0
@@ -361,7 +370,7 @@ def test_every_problem_of_an_edit_shows_at_once(app, db, member):
     fields = _form(lat="north", lon="3", name_en=XSS, website="example.org")
     response = app.post(f"/commons/{commons.id}/edit", {**fields, "csrf_token": token}, status=422)
     errors = field_errors(response)
-    assert errors["lat"] == ["Not a valid float value."]
+    assert errors["lat"] == ["Enter a number, such as 20 or 33.5."]
     assert errors["name_en"] == ["HTML is not allowed here."]
     assert "http" in errors["website"][0]
     assert "lon" not in errors
