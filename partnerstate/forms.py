@@ -20,6 +20,17 @@ class Form(wtforms.Form):
         formdata = request.POST if request.method == "POST" else None
         return cls(formdata, meta={"locales": [request.locale_name, "en"]}, **kwargs)
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        for field in self:
+            read_error = list(field.process_errors)
+            if read_error and field.errors[: len(read_error)] == read_error:
+                # An input that could not be read ("a year" for a number) has that one
+                # problem; a range check on the missing value would only add noise.
+                # (A validator that replaced it, "This field is required.", stands.)
+                field.errors = read_error
+        return valid
+
     def add_error(self, field_name: str, message: Any) -> None:
         getattr(self, field_name).errors.append(message)
 

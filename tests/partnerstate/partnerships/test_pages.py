@@ -130,7 +130,7 @@ def test_every_problem_of_a_draft_shows_at_once(app, db, cast):
         status=422,
     )
     errors = field_errors(response)
-    assert errors["duration_months"][0] == "Not a valid integer value."
+    assert errors["duration_months"] == ["Not a valid integer value."]  # not also the range
     assert errors["assembly_id"] == ["Choose an assembly."]  # left empty: not "no such number"
     assert errors["title"] == ["This field is required."]
     assert errors["city_commitments-0-quantity"] == ["HTML is not allowed here."]
