@@ -14,15 +14,23 @@ import babel
 LocalizedText = dict[str, str]
 
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+# Every language CLDR has a name for (about 670), a far longer list than its locales.
+_NAMED_LANGUAGES = frozenset(babel.Locale("en").languages)
 
 
 def is_language_code(code: Any) -> bool:
-    """A language tag that CLDR knows (``fr``, ``oc``, ``pt-BR``): content may be in
-    languages the interface does not speak, but ``xx`` is a typo, not a language."""
+    """A language tag whose language CLDR names (``fr``, ``oc``, ``pcd`` for Picard,
+    ``pt-BR``): content may be in languages the interface does not speak, or that have no
+    locale data at all, but ``xx`` is a typo, not a language."""
     if not isinstance(code, str) or not _LANGUAGE_TAG.match(code):
         return False
+    language = code.split("-", 1)[0]
+    if language == "und":  # "undetermined" says nothing about the text
+        return False
+    if language in _NAMED_LANGUAGES:
+        return True
     try:
-        babel.Locale.parse(code, sep="-")
+        babel.Locale.parse(code, sep="-")  # three-letter forms with locale data ("eus")
     except (ValueError, babel.UnknownLocaleError):
         return False
     return True

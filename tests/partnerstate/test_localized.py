@@ -63,11 +63,15 @@ def test_lang_attribute_names_the_language_shown(value, attribute):
     assert str(lang_attribute_filter({"request": _Request()}, value)) == attribute
 
 
-@pytest.mark.parametrize("code", ["en", "fr", "oc", "ar", "eus", "pt-BR", "zh-Hant"])
+@pytest.mark.parametrize(
+    "code", ["en", "fr", "oc", "ar", "eus", "pt-BR", "zh-Hant", "pcd", "vls", "frp"]
+)
 def test_content_may_be_in_any_language_cldr_knows(code):
     assert is_language_code(code)
 
 
-@pytest.mark.parametrize("code", ["xx", "qq", "", "EN", "fr_FR", "../fr", "english", 3, None])
+@pytest.mark.parametrize(
+    "code", ["xx", "qq", "und", "", "EN", "fr_FR", "../fr", "english", 3, None]
+)
 def test_typos_and_non_codes_are_not_languages(code):
     assert not is_language_code(code)
