@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deliberation.debate_models import Alternative
-from deliberation.services.arguments import require_open, require_participant
+from deliberation.services.arguments import require_open
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.models import User
@@ -130,6 +130,18 @@ def check(
     return new_title, new_summary, values
 
 
+# Alternatives become options on the ballot: observers, who never vote, argue but add none.
+PROPOSER_ROLES = frozenset({"member", "facilitator"})
+
+
+def require_proposer(db: Session, partnership: Partnership, user: User | None) -> None:
+    role = membership.role(db, partnership.assembly_id, user) if user is not None else None
+    if role not in PROPOSER_ROLES:
+        raise Forbidden(
+            _("Only members and facilitators of the assembly may propose alternatives.")
+        )
+
+
 def propose(
     db: Session,
     partnership: Partnership,
@@ -142,7 +154,7 @@ def propose(
 ) -> Alternative:
     """A member's alternative version; it is on the ballot unless declined."""
     now = now or utcnow()
-    require_participant(db, partnership, author)
+    require_proposer(db, partnership, author)
     require_open(partnership, now)
     new_title, new_summary, values = check(partnership, title, summary, changes, locale)
     alternative = Alternative(
@@ -175,6 +187,7 @@ def revise(
     now = now or utcnow()
     if alternative.author_id != user.id:
         raise Forbidden(_("Only its author may revise an alternative."))
+    require_proposer(db, alternative.partnership, user)  # not an author now an observer
     require_open(alternative.partnership, now)
     if alternative.declined:
         raise Conflict(_("This alternative was declined; it can no longer be revised."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assemblies import services as assemblies_services
 from deliberation.debate_models import Alternative
 from deliberation.services import alternatives, ballot_options
 from partnerstate.models import AuditEntry
@@ -43,6 +44,19 @@ def test_members_propose_alternatives(app, db, cast, partnership, who):
     assert isinstance(data["id"], int)
     assert data["on_ballot"] is True and data["status"] == "proposed"
     assert data["changed_fields"] == []
+
+
+def test_the_rule_is_the_services_own(db, cast, partnership):
+    # Whoever calls it (a page, the API, a script), an observer adds no option.
+    with pytest.raises(Forbidden):
+        alternatives.propose(db, partnership, cast.observer, "Mine", "Why")
+    mine = alternatives.propose(db, partnership, cast.member, "Mine", "Why")
+    # An author who became an observer no longer changes an option on the ballot.
+    membership_row = assemblies_services.get_membership(db, cast.assembly.id, cast.member.id)
+    membership_row.role = "observer"
+    db.flush()
+    with pytest.raises(Forbidden):
+        alternatives.revise(db, mine, cast.member, {"summary": "Changed"}, "en")
 
 
 def test_observers_comment_but_add_no_option_to_the_ballot(app, db, cast, partnership):
@@ -191,7 +205,7 @@ def test_ballot_options_are_the_proposal_and_every_alternative_not_declined(db, 
     kept = alternatives.propose(
         db, partnership, cast.member, "Kept", "Why", {"duration_months": 12}
     )
-    dropped = alternatives.propose(db, partnership, cast.observer, "Dropped", "Why")
+    dropped = alternatives.propose(db, partnership, cast.facilitator, "Dropped", "Why")
     alternatives.decline(db, dropped, cast.facilitator, "out_of_scope", "About another garden")
     options = ballot_options(db, partnership)
     assert [o.key for o in options] == ["proposal", f"alternative:{kept.id}"]
