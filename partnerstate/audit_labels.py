@@ -69,6 +69,7 @@ DETAILS = {
     "already": _("Already there"),
     "assembly_id": _("Assembly"),
     "author_id": _("Author"),
+    "charter_id": _("Charter"),
     "attended": _("Attended"),
     "ballots": _("Ballots"),
     "closes_at": _("Closes at"),
