@@ -21,6 +21,7 @@ from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
 from partnerstate.localized import pick
 from partnerstate.partnerships import membership
+from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Invalid, ServiceError
 
 RECEIPTS_PAGE = 500
@@ -321,6 +322,7 @@ def _new_page(request: Any, partnership: Any, form: Any) -> dict[str, Any]:
         "hints": forms.METHOD_HINTS,
         "error": None,
         "deliberating": partnership.status == "deliberation",
+        "status_label": request.translate(vocab.status_label(partnership.status)),
     }
 
 

@@ -509,7 +509,7 @@ def set_deadline(
     """Move the end of the deliberation (an official or a facilitator, during deliberation)."""
     now = now or utcnow()
     if partnership.status != Status.DELIBERATION:
-        raise wrong_state(partnership, "deadline")
+        raise wrong_state(partnership, _("Change the deadline"))
     if not roles_of(db, partnership, actor) & {Role.OFFICIAL, Role.FACILITATOR}:
         raise Forbidden(_("Your role does not allow this step."))
     if ends_at <= now:

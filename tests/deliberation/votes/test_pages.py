@@ -341,6 +341,14 @@ def test_every_problem_of_a_vote_form_shows_at_once_with_422(app, db, people, pa
     assert db.scalar(select(func.count()).select_from(Vote)) == 0
 
 
+def test_the_vote_form_names_a_partnership_past_deliberation_in_words(app, people, vote):
+    # The vote fixture ended the deliberation: the page says so, in French here.
+    log_in(app, people.facilitator.email)
+    page = app.get(f"/partnerships/{vote.partnership_id}/vote/new?_LOCALE_=fr")
+    flash = page.html.select_one(".flash-error").text
+    assert "« Vote en cours »" in flash and "voting" not in flash
+
+
 @pytest.mark.parametrize("who", ["member", "observer", "outsider"])
 def test_others_cannot_open_votes_from_pages(app, people, partnership, who):
     log_in(app, getattr(people, who).email)

@@ -151,8 +151,10 @@ def test_deadline_changes(db, cast):
     services.set_deadline(db, partnership, cast.facilitator, helpers.later(3))
     assert services.deadline(partnership).state == "near"
     draft = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         services.set_deadline(db, draft, cast.official, helpers.later(3))
+    # The step is named in words people read, not by a code.
+    assert refused.value.message.mapping["action"] == "Change the deadline"
 
 
 def test_lists(db, cast):
