@@ -9,7 +9,6 @@ import wtforms
 from wtforms import validators
 
 from partnerstate.i18n import _
-from partnerstate.markup import contains_markup
 
 
 class Form(wtforms.Form):
@@ -52,16 +51,6 @@ def required(message: Any = None) -> validators.InputRequired:
 
 def length(max: int, min: int = -1, message: Any = None) -> validators.Length:
     return validators.Length(min=min, max=max, message=message)
-
-
-def no_markup() -> Any:
-    """Plain text only (names, titles): a tag is refused, as the API and the rules do."""
-
-    def check(form: Any, field: Any) -> None:
-        if field.data and contains_markup(field.data):
-            raise validators.ValidationError(_("HTML is not allowed here."))
-
-    return check
 
 
 def add_rule_errors(errors: Iterable[tuple[Any, Any]]) -> None:

@@ -7,7 +7,6 @@ import sys
 import click
 
 from partnerstate.cli.common import db_option, fail, session_scope
-from partnerstate.markup import contains_markup
 
 
 @click.group("user")
@@ -33,7 +32,7 @@ def add(
 
     if "@" not in email or len(email) > 254:
         fail(f"{email!r} is not an email address", 2)
-    if not name.strip() or len(name) > 120 or contains_markup(name):
+    if accounts.display_name_problem(name) is not None:
         fail("the name must be 1 to 120 characters of plain text", 2)
     password = None
     if password_stdin:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from partnerstate.database import WRITES, utcnow
+from partnerstate.i18n import _
+from partnerstate.markup import contains_markup
 from partnerstate.models import ApiToken, User
 from partnerstate.models.accounts import GlobalRole
 from partnerstate.services.passwords import hash_password, verify_password
@@ -18,10 +21,27 @@ TOKEN_PREFIX = "ps_"  # noqa: S105 -- a public marker, not a secret
 # A token's last use is recorded at most this often: writing it on every request made
 # every API call, reads included, a write (and on SQLite, one writer at a time).
 LAST_USE_PRECISION = dt.timedelta(minutes=1)
+MAX_DISPLAY_NAME = 120
 
 
 class DuplicateEmail(Exception):
     """An account with this email already exists."""
+
+
+class InvalidDisplayName(ValueError):
+    """A display name that :func:`display_name_problem` refuses."""
+
+
+def display_name_problem(name: Any) -> Any:
+    """Why ``name`` cannot be a display name (shown as text everywhere), or None."""
+    text = name.strip() if isinstance(name, str) else ""
+    if not text:
+        return _("This field is required.")
+    if len(text) > MAX_DISPLAY_NAME:
+        return _("Too long: at most ${max} characters.", mapping={"max": MAX_DISPLAY_NAME})
+    if contains_markup(text):
+        return _("HTML is not allowed here.")
+    return None
 
 
 def normalize_email(email: str) -> str:
@@ -40,7 +60,11 @@ def create_user(
     role: str = GlobalRole.MEMBER,
     locale: str | None = None,
 ) -> User:
-    """Create an account; raises :class:`DuplicateEmail` if the email is taken."""
+    """Create an account; raises :class:`DuplicateEmail` if the email is taken and
+    :class:`InvalidDisplayName` for a name the forms would refuse."""
+    problem = display_name_problem(display_name)
+    if problem is not None:
+        raise InvalidDisplayName(problem)
     if find_user_by_email(db, email) is not None:
         raise DuplicateEmail(email)
     user = User(

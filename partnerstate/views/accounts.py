@@ -12,7 +12,7 @@ from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
 from partnerstate import permissions as perms
-from partnerstate.forms import Form, length, no_markup, required
+from partnerstate.forms import Form, length, required
 from partnerstate.i18n import DOMAIN, LOCALES, _
 from partnerstate.services import accounts, throttle
 from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
@@ -27,6 +27,12 @@ def _safe_next(request: Any, default: str) -> str:
     return default
 
 
+def _display_name(form: Any, field: Any) -> None:
+    problem = accounts.display_name_problem(field.data)
+    if problem is not None:
+        raise v.StopValidation(problem)
+
+
 def _language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LOCALES.items()]
 
@@ -35,7 +41,7 @@ class RegisterForm(Form):
     email = EmailField(
         _("Email"), [required(), v.Email(message=_("Enter a valid email address.")), length(254)]
     )
-    display_name = StringField(_("Display name"), [required(), length(120), no_markup()])
+    display_name = StringField(_("Display name"), [_display_name])
     password = PasswordField(
         _("Password"),
         [
@@ -56,7 +62,7 @@ class LoginForm(Form):
 
 
 class ProfileForm(Form):
-    display_name = StringField(_("Display name"), [required(), length(120), no_markup()])
+    display_name = StringField(_("Display name"), [_display_name])
     locale = SelectField(_("Preferred language"), choices=_language_choices())
 
 

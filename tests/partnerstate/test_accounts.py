@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from partnerstate.models import User
+from partnerstate.services import accounts
 from tests.conftest import csrf_token, log_in
 from tests.factories import PASSWORD
 
@@ -46,21 +48,35 @@ def test_register_rejects_short_password_and_keeps_nothing(app, db):
     assert db.scalar(select(func.count()).select_from(User)) == 0
 
 
-def test_register_refuses_html_in_the_display_name(app, db):
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("<script>x</script>", "HTML is not allowed here."),
+        ("   ", "This field is required."),
+        ("x" * 121, "Too long: at most 120 characters."),
+    ],
+)
+def test_register_refuses_a_display_name_that_is_not_plain_text(app, db, name, message):
     token = csrf_token(app, "/register")
     response = app.post(
         "/register",
         {
             "email": "x@example.org",
-            "display_name": "<script>x</script>",
+            "display_name": name,
             "password": "a long enough password",
             "locale": "en",
             "csrf_token": token,
         },
         status=422,
     )
-    assert "HTML is not allowed here." in response.text
+    assert message in response.text
     assert db.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_the_account_service_refuses_such_names_too(db):
+    # The same rule for every caller: the forms, the command line, the demo.
+    with pytest.raises(accounts.InvalidDisplayName):
+        accounts.create_user(db, "y@example.org", "  ", "a long enough password")
 
 
 def test_register_duplicate_email_is_a_form_error(app, member):
