@@ -8,6 +8,11 @@ from urllib.parse import urlsplit
 from pyramid.events import NewResponse
 
 
+def no_store(request: Any) -> None:
+    """A page that shows a secret once (an API token, invitation codes) is never cached."""
+    request.response.headers["Cache-Control"] = "no-store"
+
+
 def content_security_policy(tile_url: str) -> str:
     tile_origin = ""
     parts = urlsplit(tile_url.replace("{s}", "a"))

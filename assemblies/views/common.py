@@ -38,8 +38,3 @@ def can(request: Any, permission: str, context: Any = None) -> bool:
 def role_label(request: Any, role: str) -> str:
     label = rules.ROLE_LABELS.get(role)
     return request.translate(label) if label is not None else role
-
-
-def no_store(request: Any) -> None:
-    """Pages that show a secret once (invitation codes) must not be cached."""
-    request.response.headers["Cache-Control"] = "no-store"

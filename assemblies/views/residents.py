@@ -19,8 +19,9 @@ from assemblies.forms import (
     InvitationsForm,
     localize_choices,
 )
-from assemblies.views.common import assembly_name, flash, no_store, role_label
+from assemblies.views.common import assembly_name, flash, role_label
 from partnerstate import permissions as perms
+from partnerstate.headers import no_store
 from partnerstate.i18n import _
 
 MAX_UPLOAD = 200 * 1024 * 1024

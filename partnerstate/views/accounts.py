@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyramid.httpexceptions import HTTPFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound, HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import view_config
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -13,18 +13,18 @@ from wtforms.fields.choices import SelectChoice
 
 from partnerstate import permissions as perms
 from partnerstate.forms import Form, length, required
+from partnerstate.headers import no_store
 from partnerstate.i18n import DOMAIN, LOCALES, _
+from partnerstate.partnerships.resources import parse_id
 from partnerstate.services import accounts, throttle
 from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
+from partnerstate.views.navigation import local_path, remember_locale
 from partnerstate.views.throttling import client_address, throttle_policy
 
 
 def _safe_next(request: Any, default: str) -> str:
     """Only follow same-site relative paths after login (no open redirect)."""
-    target = request.params.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return local_path(request.params.get("next", ""), default)
 
 
 def _display_name(form: Any, field: Any) -> None:
@@ -152,7 +152,7 @@ def profile(request: Any) -> Any:
         request.session.flash(request.translate(_("Your profile was saved.")), "success")
         response = HTTPSeeOther(request.route_url("profile"))
         # The profile's language becomes the page language straight away.
-        response.set_cookie("_LOCALE_", user.locale, max_age=365 * 86400, samesite="Lax")
+        remember_locale(request, response, user.locale)
         return response
     if form.errors:
         request.response.status = 422
@@ -170,6 +170,7 @@ def create_token(request: Any) -> Any:
     token = None
     if form.validate():
         token = accounts.create_token(request.db, request.user, form.label.data or "")
+        no_store(request)  # the token is shown this once
     else:
         request.response.status = 422
     return {
@@ -183,6 +184,9 @@ def create_token(request: Any) -> Any:
     route_name="profile.token_revoke", permission=perms.EDIT_PROFILE, request_method="POST"
 )
 def revoke_token(request: Any) -> Any:
-    if accounts.revoke_token(request.db, request.user, int(request.matchdict["token_id"])):
+    token_id = parse_id(request.matchdict["token_id"])
+    if token_id is None:  # beyond any database id: no such token, not a 500
+        raise HTTPNotFound()
+    if accounts.revoke_token(request.db, request.user, token_id):
         request.session.flash(request.translate(_("The token was revoked.")), "success")
     return HTTPFound(request.route_url("profile"))

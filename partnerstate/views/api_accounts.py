@@ -6,6 +6,7 @@ from typing import Any
 
 from partnerstate import permissions as perms
 from partnerstate.api import ApiError, api_config, error_response
+from partnerstate.headers import no_store
 from partnerstate.i18n import _
 from partnerstate.services import accounts, throttle
 from partnerstate.views.throttling import client_address, throttle_policy
@@ -30,6 +31,7 @@ def create_token(request: Any) -> Any:
         return error_response(request, 401, _("Wrong email or password."), code="bad_credentials")
     throttle.clear_account(request.db, email)
     token = accounts.create_token(request.db, user, label="API")
+    no_store(request)  # the token is in this answer only
     request.response.status = 201
     return {"token": token}
 

@@ -7,7 +7,8 @@ from typing import Any
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from partnerstate.i18n import LOCALE_COOKIE, LOCALES
+from partnerstate.i18n import LOCALES
+from partnerstate.views.navigation import local_path, remember_locale
 
 
 @view_config(route_name="home", renderer="home.jinja2")
@@ -25,11 +26,8 @@ def choose_language(request: Any) -> Any:
     locale = request.matchdict["locale"]
     if locale not in LOCALES:
         raise HTTPNotFound()
-    target = request.params.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = HTTPSeeOther(target)
-    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="Lax")
+    response = HTTPSeeOther(local_path(request.params.get("next", "/"), "/"))
+    remember_locale(request, response, locale)
     if request.user is not None:
         request.user.locale = locale
     return response

@@ -145,6 +145,20 @@ def test_login_only_follows_local_next(app, member):
     assert response.headers["Location"] == "http://localhost/"
 
 
+def test_login_ignores_a_next_that_cannot_be_a_header(app, member):
+    response = app.post(
+        "/login",
+        {
+            "email": member.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(app),
+            "next": "/\r\nSet-Cookie: x=1",
+        },
+        status=303,
+    )
+    assert response.headers["Location"] == "http://localhost/"
+
+
 def test_profile_requires_login(app):
     response = app.get("/profile")
     assert response.status_int == 303
@@ -179,6 +193,7 @@ def test_login_profile_and_token_form_errors_are_422(app, member):
 def test_tokens_created_and_revoked_from_profile(member_app, db, member):
     token = csrf_token(member_app, "/profile")
     page = member_app.post("/profile/tokens", {"label": "my script", "csrf_token": token})
+    assert page.headers["Cache-Control"] == "no-store"  # shown once, kept by no cache
     api_token = page.html.select_one("code.token").text
     assert (
         member_app.get("/api/v1/me", headers={"Authorization": f"Bearer {api_token}"}).json["email"]

@@ -39,6 +39,7 @@ def test_token_for_email_and_password(app, db, member):
         "/api/v1/tokens", {"email": member.email, "password": factories.PASSWORD}, status=201
     )
     assert set(response.json) == {"token"}
+    assert response.headers["Cache-Control"] == "no-store"
     token = response.json["token"]
     me = app.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
     assert me["email"] == member.email

@@ -113,6 +113,18 @@ def test_revoking_someone_elses_or_an_unknown_token_changes_nothing(member_app):
     assert "revoked" not in response.follow().text
 
 
+@pytest.mark.parametrize("token_id", ["2147483648", "99999999999999999999"])
+def test_revoking_a_token_beyond_any_id_is_a_404(member_app, token_id):
+    from tests.conftest import csrf_token
+
+    # It was a 500: the number did not fit the database's integer.
+    member_app.post(
+        f"/profile/tokens/{token_id}/revoke",
+        {"csrf_token": csrf_token(member_app, "/profile")},
+        status=404,
+    )
+
+
 # --- 400 ------------------------------------------------------------------------------------
 
 

@@ -90,6 +90,20 @@ def test_language_cookie_is_samesite(app):
     response = app.get("/language/fr", {"next": "/"})
     cookie = next(c for c in response.headers.getall("Set-Cookie") if c.startswith("_LOCALE_="))
     assert "samesite=lax" in cookie.lower()
+    assert "; secure" not in cookie.lower()
+
+
+def test_language_cookie_is_secure_in_production(production_app):
+    response = production_app.get("/language/fr", {"next": "/"})
+    cookie = next(c for c in response.headers.getall("Set-Cookie") if c.startswith("_LOCALE_="))
+    assert "; secure" in cookie.lower()
+
+
+@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/\nevil", "/\u3000x", "/\x7f"])
+def test_a_next_address_that_cannot_be_a_header_goes_to_the_default(app, target):
+    # These once ended in a 500 (WebOb refuses such a Location); now they are ignored.
+    response = app.get("/language/fr", {"next": target}, status=303)
+    assert response.headers["Location"] == "http://localhost/"
 
 
 @pytest.fixture
