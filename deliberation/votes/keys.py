@@ -10,7 +10,7 @@ table without rowid makes that quick, and quicker still when no other vote is op
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, event, select, text
 from sqlalchemy.orm import Session
 
 from deliberation.votes.models import BallotKey
@@ -51,3 +51,21 @@ def destroy(db: Session, vote_id: int) -> None:
     # lock, so no key of another vote can arrive in between.
     others = db.scalar(select(_KEYS.c.vote_id).where(_KEYS.c.vote_id != vote_id).limit(1))
     db.execute(delete(_KEYS) if others is None else delete(_KEYS).where(_KEYS.c.vote_id == vote_id))
+    _checkpoint_after_commit(db)
+
+
+def _checkpoint_after_commit(db: Session) -> None:
+    """Once the close is committed, copy SQLite's write-ahead log into the database file
+    and empty it: until then the log, and the file's pages it supersedes, still hold the
+    deleted keys and the vote's secret, so a copy of the two files could link voters to
+    ballots. A reader still busy when it runs leaves the next checkpoint to finish it."""
+    engine = db.get_bind().engine
+
+    @event.listens_for(db, "after_commit", once=True)
+    def checkpoint(_session: Session) -> None:
+        # A pool connection outside any transaction (BEGIN would forbid the checkpoint).
+        connection = engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
