@@ -99,6 +99,8 @@ def described_by_models(
     )
 
 
+# How long a SQLite connection waits for another process's lock before giving up.
+BUSY_TIMEOUT_MS = 10_000
 # Execution option: this transaction will write (SQLite then begins it IMMEDIATE).
 WRITES = "partnerstate_writes"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -113,7 +115,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Deleted rows are overwritten with zeros, not just unlinked: the voter keys

@@ -10,14 +10,17 @@ table without rowid makes that quick, and quicker still when no other vote is op
 
 from __future__ import annotations
 
-from sqlalchemy import delete, event, select, text
+from sqlalchemy import Connection, delete, event, select, text
 from sqlalchemy.orm import Session
 
 from deliberation.votes.models import BallotKey
+from partnerstate.database import BUSY_TIMEOUT_MS
 
 _KEYS = BallotKey.__table__
 # A table per vote: vote ids are integers, so the name needs no quoting.
 PARTITION = "ballot_keys_v{vote_id}"
+# How long the post-close checkpoint waits for SQLite readers to finish.
+CHECKPOINT_WAIT_MS = 1000
 
 
 def _partitioned(db: Session) -> bool:
@@ -58,14 +61,21 @@ def _checkpoint_after_commit(db: Session) -> None:
     """Once the close is committed, copy SQLite's write-ahead log into the database file
     and empty it: until then the log, and the file's pages it supersedes, still hold the
     deleted keys and the vote's secret, so a copy of the two files could link voters to
-    ballots. A reader still busy when it runs leaves the next checkpoint to finish it."""
-    engine = db.get_bind().engine
+    ballots. A reader busy for longer than CHECKPOINT_WAIT_MS leaves it to a later
+    checkpoint rather than hold the closing request."""
+    bind = db.get_bind()
+    if isinstance(bind, Connection):
+        return  # the session joins its caller's transaction: that one reaches the disk
+    engine = bind.engine
 
     @event.listens_for(db, "after_commit", once=True)
     def checkpoint(_session: Session) -> None:
         # A pool connection outside any transaction (BEGIN would forbid the checkpoint).
         connection = engine.raw_connection()
         try:
-            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor = connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         finally:
             connection.close()

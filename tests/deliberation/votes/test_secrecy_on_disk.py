@@ -7,12 +7,14 @@ log byte by byte for the vote's secret and for the voter keys derived from it.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from deliberation.votes import services
+from deliberation.votes import keys, services
 from deliberation.votes.models import BallotKey
 from partnerstate import migrate
 from partnerstate.database import make_engine, make_session_factory
@@ -56,3 +58,26 @@ def test_the_close_leaves_no_secret_or_voter_key_in_the_files(database):
     found = _on_disk(path)
     assert secret not in found
     assert keys and not any(key in found for key in keys)
+
+
+def test_a_busy_reader_delays_the_close_by_a_second_at_most(database):
+    path, sessions = database
+    with sessions() as db:
+        cast = helpers.make_cast(db)
+        partnership = helpers.make_partnership(
+            db, cast.official, cast.assembly, cast.commons, "deliberation"
+        )
+        vote = services.open_partnership_vote(db, partnership, cast.facilitator)
+        db.commit()
+        services.cast_ballot(db, vote, cast.member, [vote.options[0].id])
+        db.commit()
+        reader = sqlite3.connect(path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM votes").fetchone()  # holds a snapshot
+        started = time.monotonic()
+        services.close_vote(db, vote, cast.official)
+        db.commit()
+        assert time.monotonic() - started < keys.CHECKPOINT_WAIT_MS / 1000 + 1
+        reader.execute("COMMIT")
+        reader.close()
+        assert db.get(type(vote), vote.id).status == "closed"
