@@ -196,6 +196,12 @@ def census_stats(db: Session, assembly_id: int) -> tuple[int, int]:
     return int(total or 0), int(used or 0)
 
 
+def _census_key_label(key: str) -> Any:
+    """What a census pairs identifiers with, in words (the column name is a code)."""
+    labels = {census_file.POSTCODE: _("postcodes"), census_file.DATE_OF_BIRTH: _("dates of birth")}
+    return labels.get(key, key)
+
+
 def import_census(
     db: Session,
     assembly: Assembly,
@@ -217,7 +223,10 @@ def import_census(
     if kept and assembly.census_key and assembly.census_key != parsed.key:
         message = _(
             "This assembly's census pairs identifiers with ${kept}; the file has ${given}.",
-            mapping={"kept": assembly.census_key, "given": parsed.key},
+            mapping={
+                "kept": _census_key_label(assembly.census_key),
+                "given": _census_key_label(parsed.key),
+            },
         )
         raise rules.Invalid(message, {"file": message})
     deleted = 0

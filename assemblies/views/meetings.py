@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -192,8 +192,11 @@ def meeting_page(request: Any) -> dict[str, Any]:
 def attendance(request: Any) -> Any:
     """Register for the meeting (``action=register``) or take it back (``unregister``)."""
     meeting = request.context.meeting
+    action = request.POST.get("action")
+    if action not in ("register", "unregister"):
+        raise HTTPBadRequest(request.translate(_("Choose to register or to unregister.")))
     try:
-        if request.POST.get("action") == "unregister":
+        if action == "unregister":
             services.unregister_attendance(request.db, meeting, request.user)
             flash(request, _("You are no longer registered for this meeting."))
         else:

@@ -103,7 +103,9 @@ def test_another_kind_of_census_is_refused_unless_replaced(tmp_path, cli_db):
         "--db", url)  # fmt: skip
     dob = write(tmp_path, "identifier,date_of_birth\nA,1980-01-01\nB,1981-01-01\n", "dob.csv")
     refused = run("census", "import", str(assembly_id), dob, "--db", url)
-    assert refused.exit_code == 2 and "pairs identifiers with postcode" in refused.stderr
+    assert refused.exit_code == 2
+    # In words, not column names ("postcode", "date_of_birth").
+    assert "pairs identifiers with postcodes; the file has dates of birth" in refused.stderr
     assert _entries(engine) == 1
     replaced = run("census", "import", str(assembly_id), dob, "--db", url, "--replace")
     assert replaced.exit_code == 0, replaced.output

@@ -465,7 +465,7 @@ def test_invitations_page(app, db, verified_cast):
     assert len(codes) == 3
     assert _count(db, Invitation) == 3
     page = app.get(url)
-    assert "3 codes issued, 0 used." in page.text
+    assert "Codes issued: 3; used: 0." in page.text
     assert not any(code in page.text for code in codes)
     assert "Give a number between 1 and 500." in post(app, url, {"count": "0"}, status=422).text
 
@@ -565,6 +565,9 @@ def test_meeting_page_attendance_and_calendar(app, db, cast):
     post(app, f"{url}/attendance", {"action": "unregister"})
     assert "0 people registered." in app.get(url).text
     post(app, f"{url}/attendance", {"action": "unregister"})  # a message, no error
+    # Anything else registers nobody (it used to count as "register").
+    post(app, f"{url}/attendance", {"action": "bogus"}, status=400)
+    assert "0 people registered." in app.get(url).text
     meetings = app.get(f"/assemblies/{cast.assembly.id}/meetings")
     assert "Monthly plenary" in meetings.text and "No meeting has taken place yet." in meetings.text
 
