@@ -1,7 +1,11 @@
 """User-written Markdown to safe HTML: markdown-it-py renders, nh3 sanitizes.
 
-Raw HTML in the source is not rendered at all (``html=False``); nh3 then removes
-anything that could still run (event handlers, ``javascript:`` URLs, scripts).
+Users see what they typed: raw HTML in the source is escaped and shown as text
+(``html=False``), never run, while Markdown's own uses of ``<`` keep working
+(autolinks, code spans, a lone ``a < b``). nh3 then keeps only the allowed tags,
+attributes and link schemes (http, https, mailto). On top of that, a ``javascript:``
+or ``vbscript:`` scheme is never written literally into the page (its colon becomes
+``&#58;``, which reads the same): defence in depth, not what makes links safe.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ ALLOWED_TAGS = {
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+_SCRIPT_SCHEME = re.compile(r"(?i)\b(java|vb)(\s*)(script)(\s*):")
 
 
 def render_markdown(source: str | None) -> Markup:
@@ -38,6 +43,7 @@ def render_markdown(source: str | None) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
+    clean = _SCRIPT_SCHEME.sub(r"\1\2\3\4&#58;", clean)
     return Markup(clean)  # noqa: S704 -- sanitized by nh3 just above
 
 

@@ -14,12 +14,12 @@ from deliberation.views.debate import participation
 from partnerstate import permissions as perms
 from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import LOCALES, _
+from partnerstate.markup import render_markdown
 from partnerstate.partnerships import forms as partnership_forms
 from partnerstate.partnerships import validation
 from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Invalid, ServiceError
 from partnerstate.partnerships.models import Partnership
-from partnerstate.partnerships.text import render as render_markdown
 from partnerstate.partnerships.views import field_diffs
 
 

@@ -169,6 +169,8 @@ def sign(request: Any) -> Any:
             services.check_party(item, form.party.data, request.user)
         except ServiceError as error:
             add_rule_errors([(form.party, error.message)])
+            if isinstance(error, Forbidden):
+                request.response.status = 403  # as when the form is valid
     else:
         try:
             services.sign(

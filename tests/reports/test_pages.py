@@ -129,6 +129,12 @@ def test_a_signatory_may_not_sign_for_the_other_party(app, db, scene):
     )
     assert "Only an official or this party" in field_errors(page)["party"][0]
     assert db.get(Charter, item.id).signatures == []
+    # Still a 403 when another field is wrong too (a blank name).
+    app.post(
+        f"/charters/{item.id}/sign",
+        {"csrf_token": token, "party": "city", "name": ""},
+        status=403,
+    )
 
 
 def test_a_member_may_not_sign_and_anonymous_is_sent_to_log_in(app, db, scene):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnerstate.partnerships.text import render
+from partnerstate.markup import render_markdown as render
 
 
 @pytest.mark.parametrize(
