@@ -19,6 +19,13 @@ from partnerstate.models import User
 from partnerstate.services import audit
 
 
+def _same(current: Any, new: Any) -> bool:
+    """Unchanged as people see it: times to the minute, as the forms show them."""
+    if isinstance(current, dt.datetime) and isinstance(new, dt.datetime):
+        return current.replace(second=0, microsecond=0) == new.replace(second=0, microsecond=0)
+    return bool(current == new)
+
+
 def _set_agenda(meeting: Meeting, items: list[str]) -> None:
     meeting.agenda = [AgendaItem(position=number, text=text) for number, text in enumerate(items)]
 
@@ -73,8 +80,14 @@ def update_meeting(
             **{k: v for k, v in meeting.title.items() if k != locale},
             **values["title"],
         }
-    if "agenda" in values:
-        _set_agenda(meeting, values.pop("agenda"))
+    agenda = values.pop("agenda", None)
+    if agenda is not None and agenda == [item.text for item in meeting.agenda]:
+        agenda = None
+    values = {c: v for c, v in values.items() if not _same(getattr(meeting, c), v)}
+    if agenda is None and not values:
+        return meeting  # saved unchanged: calendars must not see a new version
+    if agenda is not None:
+        _set_agenda(meeting, agenda)
     for column, value in values.items():
         setattr(meeting, column, value)
     meeting.sequence += 1

@@ -357,6 +357,10 @@ def test_update_and_cancel_meeting(db, cast):
     )
     assert meeting.title == {"en": "Monthly plenary", "fr": "Extraordinary"}
     assert [i.text for i in meeting.agenda] == ["A", "B"] and meeting.sequence == 1
+    # Saved unchanged (as an edit form sends everything back): no new calendar version.
+    same = {"title": "Extraordinary", "agenda": ["A", "B"], "location": meeting.location}
+    services.update_meeting(db, meeting, cast.facilitator, same, "fr", PARIS)
+    assert meeting.sequence == 1
     with pytest.raises(rules.Invalid):
         services.update_meeting(
             db,
