@@ -155,11 +155,14 @@ class VerificationFailure(Base):
     __tablename__ = "assembly_verification_failures"
     __table_args__ = (
         Index("ix_assembly_verification_failures_lookup", "assembly_id", "user_id", "created_at"),
+        Index("ix_assembly_verification_failures_address", "assembly_id", "address", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Where the attempt came from (None before migration 0008, or outside a request).
+    address: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

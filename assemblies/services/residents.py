@@ -6,7 +6,9 @@ that matches a census entry (each entry verifies one account), by redeeming an
 invitation code (which also admits them), or by an official.
 
 Wrong attempts are counted per person and assembly (:data:`MAX_FAILURES` in
-:data:`FAILURE_WINDOW`) so that nobody can guess their way through the census.
+:data:`FAILURE_WINDOW`), and per address (:data:`MAX_ADDRESS_FAILURES`, higher, as a
+library or a city hall puts many people behind one), so that nobody can guess their
+way through the census, not even with many accounts.
 The functions that record a failure raise *after* recording it: views must
 return their error response rather than raise, so that the count is committed.
 """
@@ -41,6 +43,7 @@ from partnerstate.models import User
 from partnerstate.services import audit
 
 MAX_FAILURES = 5
+MAX_ADDRESS_FAILURES = 30
 FAILURE_WINDOW = dt.timedelta(hours=24)
 MAX_CODES = 500
 IMPORT_BATCH = 1_000
@@ -130,26 +133,37 @@ def revoke_verification(db: Session, assembly: Assembly, user_id: int, actor: Us
 
 
 def retry_after(
-    db: Session, assembly_id: int, user_id: int, now: dt.datetime | None = None
+    db: Session,
+    assembly_id: int,
+    user_id: int,
+    now: dt.datetime | None = None,
+    address: str | None = None,
 ) -> int | None:
     """Seconds before another attempt is allowed, or None if one is allowed now."""
     now = now or utcnow()
-    since = now - FAILURE_WINDOW
+    limits = [(VerificationFailure.user_id == user_id, MAX_FAILURES)]
+    if address is not None:
+        limits.append((VerificationFailure.address == address[:64], MAX_ADDRESS_FAILURES))
+    waits = [_wait(db, assembly_id, who, limit, now) for who, limit in limits]
+    return max((wait for wait in waits if wait is not None), default=None)
+
+
+def _wait(db: Session, assembly_id: int, who: Any, limit: int, now: dt.datetime) -> int | None:
     times = list(
         db.scalars(
             select(VerificationFailure.created_at)
             .where(
                 VerificationFailure.assembly_id == assembly_id,
-                VerificationFailure.user_id == user_id,
-                VerificationFailure.created_at > since,
+                who,
+                VerificationFailure.created_at > now - FAILURE_WINDOW,
             )
             .order_by(VerificationFailure.created_at)
         )
     )
-    if len(times) < MAX_FAILURES:
+    if len(times) < limit:
         return None
     # The attempt allowed next is when the oldest counted failure leaves the window.
-    expires = times[len(times) - MAX_FAILURES] + FAILURE_WINDOW
+    expires = times[len(times) - limit] + FAILURE_WINDOW
     return max(1, int((expires - now).total_seconds()) + 1)
 
 
@@ -165,8 +179,8 @@ def attempts_left(db: Session, assembly_id: int, user_id: int) -> int:
     return max(0, MAX_FAILURES - (count or 0))
 
 
-def _check_throttle(db: Session, assembly: Assembly, user: User) -> None:
-    wait = retry_after(db, assembly.id, user.id)
+def _check_throttle(db: Session, assembly: Assembly, user: User, address: str | None) -> None:
+    wait = retry_after(db, assembly.id, user.id, address=address)
     if wait is not None:
         hours = max(1, (wait + 3599) // 3600)
         raise Throttled(
@@ -178,8 +192,15 @@ def _check_throttle(db: Session, assembly: Assembly, user: User) -> None:
         )
 
 
-def _fail(db: Session, assembly: Assembly, user: User) -> None:
-    db.add(VerificationFailure(assembly_id=assembly.id, user_id=user.id, created_at=utcnow()))
+def _fail(db: Session, assembly: Assembly, user: User, address: str | None) -> None:
+    db.add(
+        VerificationFailure(
+            assembly_id=assembly.id,
+            user_id=user.id,
+            address=address[:64] if address else None,
+            created_at=utcnow(),
+        )
+    )
     db.flush()
 
 
@@ -269,7 +290,12 @@ def import_census(
 
 
 def verify_with_census(
-    db: Session, assembly: Assembly, user: User, identifier: str, value: str
+    db: Session,
+    assembly: Assembly,
+    user: User,
+    identifier: str,
+    value: str,
+    address: str | None = None,
 ) -> ResidentVerification:
     """Match the person's data against the census; each entry verifies one account.
 
@@ -280,7 +306,7 @@ def verify_with_census(
     existing = verification(db, assembly.id, user.id)
     if existing is not None:
         return existing
-    _check_throttle(db, assembly, user)
+    _check_throttle(db, assembly, user, address)
     key = assembly.census_key or census_file.POSTCODE
     normalized_id = census_file.normalize_identifier(identifier or "")
     normalized_value = census_file.normalize_value(key, value or "")
@@ -300,11 +326,11 @@ def verify_with_census(
         )
     )
     if entry is None:
-        _fail(db, assembly, user)
+        _fail(db, assembly, user, address)
         message = _("These details match no one on the census. Check them and try again.")
         raise rules.Invalid(message, {"identifier": message})
     if entry.used_by_id is not None and entry.used_by_id != user.id:
-        _fail(db, assembly, user)
+        _fail(db, assembly, user, address)
         raise Conflict(
             _("These details have already verified another account. Ask an official for help.")
         )
@@ -389,14 +415,14 @@ def invitation_stats(db: Session, assembly_id: int) -> tuple[int, int]:
 
 
 def redeem_invitation(
-    db: Session, assembly: Assembly, user: User, code: str
+    db: Session, assembly: Assembly, user: User, code: str, address: str | None = None
 ) -> tuple[Membership, ResidentVerification]:
     """Use a code: the person becomes a verified resident and, if not yet, a member.
 
     Someone already in the assembly keeps their role. Raises ``Throttled``,
     ``Invalid`` (unknown code; a failure is recorded) or ``Conflict`` (used).
     """
-    _check_throttle(db, assembly, user)
+    _check_throttle(db, assembly, user, address)
     normalized = normalize_code(code)
     if not normalized:
         raise rules.Invalid(_("This field is required."), {"code": _("This field is required.")})
@@ -407,12 +433,12 @@ def redeem_invitation(
         )
     )
     if invitation is None:
-        _fail(db, assembly, user)
+        _fail(db, assembly, user, address)
         message = _("This code is not valid for this assembly. Check it and try again.")
         raise rules.Invalid(message, {"code": message})
     if invitation.used_by_id is not None:
         if invitation.used_by_id != user.id:
-            _fail(db, assembly, user)
+            _fail(db, assembly, user, address)
             raise Conflict(_("This code has already been used."))
     else:
         invitation.used_by_id = user.id

@@ -18,6 +18,7 @@ from partnerstate import permissions as perms
 from partnerstate.api import ApiError, api_config, error_response
 from partnerstate.i18n import LOCALES, _
 from partnerstate.localized import pick
+from partnerstate.views.throttling import client_address
 
 PAGE_SIZE = 50
 
@@ -404,7 +405,12 @@ def verify(request: Any) -> Any:
     key = assembly.census_key or "postcode"
     try:
         record = services.verify_with_census(
-            request.db, assembly, request.user, body["identifier"], body.get(key) or ""
+            request.db,
+            assembly,
+            request.user,
+            body["identifier"],
+            body.get(key) or "",
+            address=client_address(request),
         )
     except (services.Throttled, rules.Invalid, services.Conflict) as error:
         return _attempt_failed(request, error)
@@ -444,7 +450,11 @@ def redeem(request: Any) -> Any:
     assembly = request.context.assembly
     try:
         membership, _record = services.redeem_invitation(
-            request.db, assembly, request.user, request.openapi_validated.body["code"]
+            request.db,
+            assembly,
+            request.user,
+            request.openapi_validated.body["code"],
+            client_address(request),
         )
     except (services.Throttled, rules.Invalid, services.Conflict) as error:
         return _attempt_failed(request, error)

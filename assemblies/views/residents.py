@@ -23,6 +23,7 @@ from assemblies.views.common import assembly_name, flash, role_label
 from partnerstate import permissions as perms
 from partnerstate.headers import no_store
 from partnerstate.i18n import _
+from partnerstate.views.throttling import client_address
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -69,6 +70,7 @@ def verify(request: Any) -> Any:
                 request.user,
                 form.identifier.data,
                 form.value_field(key).data or "",
+                address=client_address(request),
             )
         except services.Throttled as error:
             request.response.status = 429
@@ -103,7 +105,7 @@ def redeem(request: Any) -> Any:
         was_member = services.membership_role(request.db, assembly.id, request.user.id)
         try:
             membership, _record = services.redeem_invitation(
-                request.db, assembly, request.user, form.code.data
+                request.db, assembly, request.user, form.code.data, client_address(request)
             )
         except services.Throttled as error:
             request.response.status = 429

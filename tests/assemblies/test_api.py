@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assemblies import census, services
-from assemblies.models import Assembly, JoinRequest, Meeting, Membership
+from assemblies.models import Assembly, JoinRequest, Meeting, Membership, VerificationFailure
 from partnerstate.database import utcnow
 from partnerstate.models import AuditEntry
 from tests import factories
@@ -439,6 +439,20 @@ def test_verification_is_throttled_and_failures_are_kept(app, db, verified_cast)
     )
     assert int(throttled.headers["Retry-After"]) > 0
     assert not services.is_verified(db, cast.assembly.id, cast.member.id)
+
+
+def test_a_failed_attempt_remembers_its_address(app, db, verified_cast):
+    cast = verified_cast
+    _import(db, cast.assembly)
+    app.post_json(
+        f"/api/v1/assemblies/{cast.assembly.id}/verification",
+        {"identifier": "A-1", "postcode": "99999"},
+        headers=bearer(db, cast.member),
+        extra_environ={"REMOTE_ADDR": "203.0.113.7"},
+        status=422,
+    )
+    failure = db.scalars(select(VerificationFailure)).one()
+    assert failure.address == "203.0.113.7"
 
 
 def test_verification_bad_input(app, db, verified_cast):

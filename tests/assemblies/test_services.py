@@ -278,6 +278,25 @@ def test_census_verification_is_throttled(db, verified_cast):
     assert services.residents.retry_after(db, a.id, cast.member.id, now=later) is None
 
 
+def test_many_accounts_behind_one_address_cannot_guess_on(db, verified_cast):
+    # Five tries per person, but also at most MAX_ADDRESS_FAILURES per address.
+    a = verified_cast.assembly
+    _census(db, a)
+    limit, per_person = services.residents.MAX_ADDRESS_FAILURES, services.residents.MAX_FAILURES
+    guessers = [factories.make_user(db) for _ in range(-(-limit // per_person))]
+    tries = [person for person in guessers for _ in range(per_person)][:limit]
+    for person in tries:
+        with pytest.raises(rules.Invalid):
+            services.verify_with_census(db, a, person, "A-1", "59001", address="203.0.113.7")
+    newcomer = factories.make_user(db)
+    with pytest.raises(services.Throttled):
+        services.verify_with_census(db, a, newcomer, "A-1", "59000", address="203.0.113.7")
+    with pytest.raises(services.Throttled):  # codes share the count
+        services.redeem_invitation(db, a, newcomer, "ABCD-EFGH-JKMN", "203.0.113.7")
+    # Someone elsewhere is not affected.
+    services.verify_with_census(db, a, newcomer, "A-1", "59000", address="198.51.100.1")
+
+
 def test_revoking_a_verification_frees_the_census_entry(db, verified_cast):
     cast, a = verified_cast, verified_cast.assembly
     _census(db, a)
