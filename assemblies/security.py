@@ -23,15 +23,7 @@ from assemblies import rules
 from assemblies.models import Assembly, JoinRequest, Meeting, Membership, ResidentVerification
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
-
-MAX_ID = 2**31 - 1
-
-
-def parse_id(raw: Any) -> int | None:
-    """A positive database id from a URL segment, or None (then the page is a 404)."""
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-        return int(raw)
-    return None
+from partnerstate.ids import parse_id
 
 
 def principal(assembly_id: int, role: str) -> str:

@@ -13,7 +13,8 @@ from pyramid.httpexceptions import HTTPNotFound
 from deliberation.services import alternatives, arguments
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
-from partnerstate.partnerships.resources import PartnershipContext, assembly_acl, parse_id
+from partnerstate.ids import parse_id
+from partnerstate.partnerships.resources import PartnershipContext, assembly_acl
 
 
 class ArgumentContext(PartnershipContext):

@@ -14,15 +14,8 @@ from pyramid.httpexceptions import HTTPNotFound
 
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
+from partnerstate.ids import parse_id
 from reports.models import Charter
-
-MAX_ID = 2**31 - 1
-
-
-def parse_id(raw: Any) -> int | None:
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-        return int(raw)
-    return None
 
 
 def _assembly_principals(request: Any, assembly_id: int | None, user: Any) -> list[str]:

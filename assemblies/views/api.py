@@ -12,11 +12,11 @@ from typing import Any
 
 from assemblies import rules, services
 from assemblies.models import Assembly, JoinRequest, Meeting, Membership
-from assemblies.security import parse_id
 from assemblies.views.common import site_tz
 from partnerstate import permissions as perms
 from partnerstate.api import ApiError, api_config, error_response
 from partnerstate.i18n import LOCALES, _
+from partnerstate.ids import parse_id
 from partnerstate.localized import pick
 from partnerstate.views.throttling import client_address
 

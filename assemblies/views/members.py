@@ -20,10 +20,10 @@ from assemblies.forms import (
     RoleForm,
     localize_choices,
 )
-from assemblies.security import parse_id
 from assemblies.views.common import assembly_name, can, flash, role_label
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
+from partnerstate.ids import parse_id
 from partnerstate.models import User
 from partnerstate.paging import page_number
 

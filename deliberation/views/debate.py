@@ -18,6 +18,7 @@ from partnerstate import permissions as perms
 from partnerstate.database import utcnow
 from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
+from partnerstate.ids import parse_id
 from partnerstate.markup import render_markdown
 from partnerstate.partnerships import membership
 from partnerstate.partnerships import services as partnerships
@@ -25,7 +26,6 @@ from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Invalid, ServiceError
 from partnerstate.partnerships.forms import localize
 from partnerstate.partnerships.models import Partnership
-from partnerstate.partnerships.resources import parse_id
 
 
 def _back(request: Any, partnership: Partnership, anchor: str = "deliberation") -> HTTPSeeOther:

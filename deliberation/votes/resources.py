@@ -16,8 +16,9 @@ from deliberation.votes import services
 from deliberation.votes.models import Vote, VoteElector
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
+from partnerstate.ids import parse_id
 from partnerstate.partnerships import membership
-from partnerstate.partnerships.resources import PartnershipContext, parse_id
+from partnerstate.partnerships.resources import PartnershipContext
 
 # Built once (every vote route runs it; building it cost about as much as running it).
 _VOTE = select(Vote).where(Vote.id == bindparam("id"))

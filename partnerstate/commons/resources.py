@@ -14,8 +14,7 @@ from partnerstate import permissions as perms
 from partnerstate.commons import taxonomy as tx
 from partnerstate.commons.models import Commons
 from partnerstate.i18n import _
-
-MAX_ID = 2**31 - 1
+from partnerstate.ids import parse_id
 
 
 class CommonsContext:
@@ -28,10 +27,8 @@ class CommonsContext:
         if commons is not None:  # a record already at hand (a listing, a new proposal)
             self.commons = commons
             return
-        raw = request.matchdict.get("id", "")
-        commons = None
-        if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-            commons = request.db.get(Commons, int(raw))
+        commons_id = parse_id(request.matchdict.get("id", ""))
+        commons = request.db.get(Commons, commons_id) if commons_id else None
         if commons is None:
             raise HTTPNotFound(request.translate(_("There is no commons with this number.")))
         self.commons = commons

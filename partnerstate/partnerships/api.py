@@ -15,11 +15,11 @@ from pyramid.httpexceptions import HTTPNotFound
 from partnerstate import permissions as perms
 from partnerstate.api import ApiError, api_config, error_response
 from partnerstate.i18n import _
+from partnerstate.ids import parse_id
 from partnerstate.localized import pick
 from partnerstate.partnerships import lifecycle, membership, services
 from partnerstate.partnerships.errors import Invalid, ServiceError
 from partnerstate.partnerships.models import Partnership, PartnershipVersion
-from partnerstate.partnerships.resources import parse_id
 from partnerstate.partnerships.validation import TEXTS
 
 PAGE_SIZE = 50

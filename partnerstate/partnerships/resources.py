@@ -14,17 +14,9 @@ from pyramid.httpexceptions import HTTPNotFound
 
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
+from partnerstate.ids import parse_id
 from partnerstate.partnerships import membership
 from partnerstate.partnerships.models import Partnership
-
-MAX_ID = 2**31 - 1
-
-
-def parse_id(raw: Any) -> int | None:
-    """A positive database id from a URL segment, or None (then the page is a 404)."""
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-        return int(raw)
-    return None
 
 
 def assembly_acl(assembly_id: int) -> list[tuple[str, str, str]]:

@@ -25,6 +25,7 @@ from partnerstate.commons import taxonomy as commons_tx
 from partnerstate.commons.models import Commons
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
+from partnerstate.ids import MAX_ID
 from partnerstate.localized import pick
 from partnerstate.models import AuditEntry, User
 from partnerstate.partnerships import lifecycle, membership, validation
@@ -245,7 +246,7 @@ def draft(
 
 
 def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 2**31 - 1
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def check_edit(

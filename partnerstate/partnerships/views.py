@@ -18,6 +18,7 @@ from partnerstate.commons import taxonomy as commons_tx
 from partnerstate.commons.models import Commons
 from partnerstate.database import utcnow
 from partnerstate.i18n import LOCALES, _
+from partnerstate.ids import parse_id
 from partnerstate.localized import pick
 from partnerstate.markup import render_markdown
 from partnerstate.paging import page_count, redirect_past_last_page
@@ -25,7 +26,6 @@ from partnerstate.partnerships import diff, forms, lifecycle, membership, servic
 from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Invalid, ServiceError
 from partnerstate.partnerships.models import CONTENT_FIELDS, Partnership
-from partnerstate.partnerships.resources import parse_id
 from partnerstate.security import RootContext
 
 PAGE_SIZE = 25

@@ -15,7 +15,7 @@ from partnerstate import permissions as perms
 from partnerstate.forms import Form, length, required
 from partnerstate.headers import no_store
 from partnerstate.i18n import DOMAIN, LOCALES, _
-from partnerstate.partnerships.resources import parse_id
+from partnerstate.ids import parse_id
 from partnerstate.services import accounts, throttle
 from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
 from partnerstate.views.navigation import local_path, remember_locale
