@@ -12,6 +12,8 @@ def includeme(config: Any) -> None:
     config.add_route("logout", "/logout")
     config.add_route("register", "/register")
     config.add_route("profile", "/profile")
+    config.add_route("profile.password", "/profile/password")
+    config.add_route("profile.sessions_end", "/profile/sessions/end")
     config.add_route("profile.tokens", "/profile/tokens")
     config.add_route("profile.token_revoke", "/profile/tokens/{token_id:\\d+}/revoke")
     config.add_route("language", "/language/{locale}")

@@ -18,10 +18,12 @@ from pyramid.security import Allowed, Denied
 from partnerstate import permissions as perms
 from partnerstate.database import utcnow
 from partnerstate.models import User
-from partnerstate.services import accounts
+from partnerstate.services import accounts, sessions
 
 API_PREFIX = "/api/"
-SESSION_KEY = "user_id"
+# The cookie holds the server-side session's id, never the user id: ending the session in
+# the database (sign-out, password change) is then enough to make a copied cookie worthless.
+SESSION_KEY = "sid"
 
 
 def is_api_request(request: Any) -> bool:
@@ -74,11 +76,11 @@ class SecurityPolicy:
         if is_api_request(request):
             token = bearer_token(request)
             return accounts.user_for_token(request.db, token) if token else None
-        user_id = request.session.get(SESSION_KEY)
-        if not isinstance(user_id, int):
+        session_id = current_session_id(request)
+        if session_id is None:
             return None
-        user = request.db.get(User, user_id)
         now = utcnow()
+        user = sessions.user_for_session(request.db, session_id, now)
         # Written at most once a minute: a page and its stylesheets arrive together, and a
         # write on each would make every one of them queue for SQLite's write lock.
         if user is not None and (
@@ -111,13 +113,22 @@ class SecurityPolicy:
     def remember(self, request: Any, userid: int, **kw: Any) -> list[tuple[str, str]]:
         # A new session id on login defeats session fixation.
         request.session.invalidate()
-        request.session[SESSION_KEY] = userid
+        request.session[SESSION_KEY] = sessions.start_session(request.db, userid)
         request.session.new_csrf_token()
         return []
 
     def forget(self, request: Any, **kw: Any) -> list[tuple[str, str]]:
+        session_id = current_session_id(request)
+        if session_id is not None:
+            sessions.end_session(request.db, session_id)
         request.session.invalidate()
         return []
+
+
+def current_session_id(request: Any) -> str | None:
+    """The server-side session id of this browser, if it is signed in."""
+    session_id = request.session.get(SESSION_KEY)
+    return session_id if isinstance(session_id, str) else None
 
 
 def includeme(config: Any) -> None:

@@ -1,10 +1,16 @@
-"""Signed session cookies and CSRF protection for every unsafe browser request."""
+"""Signed session cookies and CSRF protection for every unsafe browser request.
+
+The cookie holds the CSRF token, flash messages and, once signed in, the id of a
+server-side session (partnerstate.services.sessions) that sign-out really ends.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
+
+from partnerstate.services.sessions import SESSION_LIFETIME
 
 
 def includeme(config: Any) -> None:
@@ -15,7 +21,7 @@ def includeme(config: Any) -> None:
         httponly=True,
         samesite="Lax",
         secure=settings.production,
-        timeout=60 * 60 * 24 * 14,
+        timeout=int(SESSION_LIFETIME.total_seconds()),
         reissue_time=60 * 60,
         serializer=JSONSerializer(),
     )

@@ -4,6 +4,7 @@
 from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision
 from partnerstate.models.accounts import ApiToken, User
 from partnerstate.models.audit import AuditEntry
+from partnerstate.models.sessions import UserSession
 from partnerstate.models.throttle import LoginFailure
 from partnerstate.partnerships.models import Partnership, PartnershipVersion
 
@@ -17,4 +18,5 @@ __all__ = [
     "Partnership",
     "PartnershipVersion",
     "User",
+    "UserSession",
 ]

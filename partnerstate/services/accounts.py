@@ -15,6 +15,7 @@ from partnerstate.i18n import _
 from partnerstate.markup import contains_markup
 from partnerstate.models import ApiToken, User
 from partnerstate.models.accounts import GlobalRole
+from partnerstate.services import sessions
 from partnerstate.services.passwords import hash_password, verify_password
 
 TOKEN_PREFIX = "ps_"  # noqa: S105 -- a public marker, not a secret
@@ -94,6 +95,35 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
+class WrongPassword(Exception):
+    """The current password given to confirm a change is not the account's."""
+
+
+def change_password(
+    db: Session,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    keep_session: str | None,
+    revoke_tokens: bool = False,
+) -> int:
+    """Replace ``user``'s password after checking the current one; return sessions ended.
+
+    Every other session ends (a thief who had the old password, or a copied cookie, is
+    out); ``keep_session`` is the browser that made the change. API tokens keep working
+    unless ``revoke_tokens``: scripts are credentials of their own, listed and revocable
+    on the profile (docs/accounts.md). Raises :class:`WrongPassword`.
+    """
+    ok, _new_hash = verify_password(user.password_hash, current)
+    if not ok:
+        raise WrongPassword()
+    set_password(user, new)
+    if revoke_tokens:
+        revoke_all_tokens(db, user)
+    return sessions.end_sessions(db, user.id, keep=keep_session)
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -167,6 +197,19 @@ def _remember(digest: str, now: dt.datetime) -> None:
         if len(_recorded) >= RECORDED_MAX:
             _recorded.clear()
     _recorded[digest] = now
+
+
+def revoke_all_tokens(db: Session, user: User) -> int:
+    """Revoke every active token of ``user``; return how many."""
+    query = (
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    count = db.execute(query).rowcount or 0
+    db.expire(user, ["tokens"])
+    return count
 
 
 def revoke_token(db: Session, user: User, token_id: int) -> bool:

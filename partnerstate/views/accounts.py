@@ -7,7 +7,7 @@ from typing import Any
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound, HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import view_config
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
@@ -16,7 +16,8 @@ from partnerstate.forms import Form, length, required
 from partnerstate.headers import no_store
 from partnerstate.i18n import DOMAIN, LOCALES, _
 from partnerstate.ids import parse_id
-from partnerstate.services import accounts, throttle
+from partnerstate.security import current_session_id
+from partnerstate.services import accounts, sessions, throttle
 from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
 from partnerstate.views.navigation import local_path, remember_locale
 from partnerstate.views.throttling import client_address, throttle_policy
@@ -37,22 +38,20 @@ def _language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LOCALES.items()]
 
 
+def _password_rules() -> list[Any]:
+    """The rules every new password follows: at registration and when it changes."""
+    return [
+        required(),
+        v.Length(min=MIN_PASSWORD_LENGTH, max=1024, message=_("Use at least 12 characters.")),
+    ]
+
+
 class RegisterForm(Form):
     email = EmailField(
         _("Email"), [required(), v.Email(message=_("Enter a valid email address.")), length(254)]
     )
     display_name = StringField(_("Display name"), [_display_name])
-    password = PasswordField(
-        _("Password"),
-        [
-            required(),
-            v.Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=1024,
-                message=_("Use at least 12 characters."),
-            ),
-        ],
-    )
+    password = PasswordField(_("Password"), _password_rules())
     locale = SelectField(_("Preferred language"), choices=_language_choices())
 
 
@@ -68,6 +67,30 @@ class ProfileForm(Form):
 
 class TokenForm(Form):
     label = StringField(_("Label"), [length(100)])
+
+
+class PasswordForm(Form):
+    current_password = PasswordField(_("Current password"), [required(), length(1024)])
+    new_password = PasswordField(_("New password"), _password_rules())
+    new_password_again = PasswordField(
+        _("New password again"),
+        [required(), v.EqualTo("new_password", message=_("The two new passwords differ."))],
+    )
+    revoke_tokens = BooleanField(_("Also revoke all my API tokens"))
+
+
+def _profile_page(request: Any, **forms: Any) -> dict[str, Any]:
+    """What the profile page shows; ``forms`` replaces the blank form that was posted."""
+    user = request.user
+    page = {
+        "form": ProfileForm(obj=user, meta={"locales": [request.locale_name]}),
+        "token_form": TokenForm(meta={"locales": [request.locale_name]}),
+        "password_form": PasswordForm(meta={"locales": [request.locale_name]}),
+        "new_token": None,
+        "session_count": sessions.count_sessions(request.db, user.id),
+    }
+    page.update(forms)
+    return page
 
 
 @view_config(route_name="register", renderer="register.jinja2")
@@ -156,7 +179,7 @@ def profile(request: Any) -> Any:
         return response
     if form.errors:
         request.response.status = 422
-    return {"form": form, "token_form": TokenForm.from_request(request), "new_token": None}
+    return _profile_page(request, form=form)
 
 
 @view_config(
@@ -173,11 +196,57 @@ def create_token(request: Any) -> Any:
         no_store(request)  # the token is shown this once
     else:
         request.response.status = 422
-    return {
-        "form": ProfileForm(obj=request.user, meta={"locales": [request.locale_name]}),
-        "token_form": form,
-        "new_token": token,
-    }
+    return _profile_page(request, token_form=form, new_token=token)
+
+
+@view_config(
+    route_name="profile.password",
+    renderer="profile.jinja2",
+    permission=perms.EDIT_PROFILE,
+    request_method="POST",
+)
+def change_password(request: Any) -> Any:
+    form = PasswordForm.from_request(request)
+    if form.validate():
+        try:
+            accounts.change_password(
+                request.db,
+                request.user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=current_session_id(request),
+                revoke_tokens=form.revoke_tokens.data,
+            )
+        except accounts.WrongPassword:
+            form.add_error("current_password", _("This is not your current password."))
+        else:
+            if form.revoke_tokens.data:
+                message = _(
+                    "Your password was changed. You were signed out everywhere else "
+                    "and your API tokens were revoked."
+                )
+            else:
+                message = _(
+                    "Your password was changed. You were signed out everywhere else; "
+                    "your API tokens keep working."
+                )
+            request.session.flash(request.translate(message), "success")
+            return HTTPSeeOther(request.route_url("profile"))
+    request.response.status = 422
+    return _profile_page(request, password_form=form)
+
+
+@view_config(
+    route_name="profile.sessions_end", permission=perms.EDIT_PROFILE, request_method="POST"
+)
+def sign_out_everywhere(request: Any) -> Any:
+    """End every session of this account, this browser's included."""
+    sessions.end_sessions(request.db, request.user.id)
+    forget(request)
+    request.session.flash(
+        request.translate(_("You were signed out everywhere, this browser included.")), "success"
+    )
+    return HTTPSeeOther(request.route_url("login"))
 
 
 @view_config(
