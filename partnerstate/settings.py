@@ -31,9 +31,14 @@ class AppSettings:
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "© OpenStreetMap contributors"
     validate_api_responses: bool = False
+    # Login throttling (services/throttle.py, docs/accounts.md): free failures per account
+    # and address (and per device cookie) before waits begin; failures per address over
+    # all accounts, generous for a NAT; how long a failure counts; the first wait, which
+    # doubles with each further failure of the pair, up to the window.
     throttle_account_failures: int = 5
-    throttle_address_failures: int = 100
+    throttle_address_failures: int = 300
     throttle_window_seconds: int = 900
+    throttle_delay_seconds: int = 30
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -55,6 +60,7 @@ _SOURCES: list[tuple[str, str, type]] = [
     ("throttle_account_failures", "PARTNERSTATE_THROTTLE_ACCOUNT_FAILURES", int),
     ("throttle_address_failures", "PARTNERSTATE_THROTTLE_ADDRESS_FAILURES", int),
     ("throttle_window_seconds", "PARTNERSTATE_THROTTLE_WINDOW_SECONDS", int),
+    ("throttle_delay_seconds", "PARTNERSTATE_THROTTLE_DELAY_SECONDS", int),
 ]
 
 

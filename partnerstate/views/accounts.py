@@ -20,7 +20,12 @@ from partnerstate.security import current_session_id
 from partnerstate.services import accounts, sessions, throttle
 from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
 from partnerstate.views.navigation import local_path, remember_locale
-from partnerstate.views.throttling import client_address, throttle_policy
+from partnerstate.views.throttling import (
+    client_address,
+    device_for,
+    remember_device,
+    throttle_policy,
+)
 
 
 def _safe_next(request: Any, default: str) -> str:
@@ -112,10 +117,34 @@ def register(request: Any) -> Any:
             request.session.flash(
                 request.translate(_("Welcome! Your account is ready.")), "success"
             )
-            return HTTPSeeOther(request.route_url("home"))
+            response = HTTPSeeOther(request.route_url("home"))
+            remember_device(request, response, user.email)
+            return response
     if form.errors:
         request.response.status = 422
     return {"form": form}
+
+
+def _too_many_attempts(request: Any, wait: int) -> str:
+    """Answer 429 with Retry-After; the message says the wait in seconds or minutes."""
+    request.response.status = 429
+    request.response.headers["Retry-After"] = str(wait)
+    if wait < 60:
+        return request.localizer.pluralize(
+            "Too many failed attempts. Try again in ${seconds} second.",
+            "Too many failed attempts. Try again in ${seconds} seconds.",
+            wait,
+            domain=DOMAIN,
+            mapping={"seconds": request.format_number(wait)},
+        )
+    minutes = (wait + 59) // 60
+    return request.localizer.pluralize(
+        "Too many failed attempts. Try again in ${minutes} minute.",
+        "Too many failed attempts. Try again in ${minutes} minutes.",
+        minutes,
+        domain=DOMAIN,
+        mapping={"minutes": request.format_number(minutes)},
+    )
 
 
 @view_config(route_name="login", renderer="login.jinja2")
@@ -124,32 +153,24 @@ def login(request: Any) -> Any:
     next_url = _safe_next(request, request.route_url("home"))
     if request.method == "POST" and form.validate():
         policy = throttle_policy(request)
-        address = client_address(request)
-        wait = throttle.retry_after(request.db, policy, form.email.data, address)
+        email, address = form.email.data, client_address(request)
+        device = device_for(request, email)
+        wait = throttle.retry_after(request.db, policy, email, address, device=device)
         if wait is not None:
-            request.response.status = 429
-            request.response.headers["Retry-After"] = str(wait)
-            minutes = max(1, (wait + 59) // 60)
-            form.add_error(
-                "email",
-                request.localizer.pluralize(
-                    "Too many failed attempts. Try again in ${minutes} minute.",
-                    "Too many failed attempts. Try again in ${minutes} minutes.",
-                    minutes,
-                    domain=DOMAIN,
-                    mapping={"minutes": request.format_number(minutes)},
-                ),
-            )
+            # Refused before the password is checked: a right guess looks like a wrong one.
+            form.add_error("email", _too_many_attempts(request, wait))
             return {"form": form, "next": next_url}
-        user = accounts.authenticate(request.db, form.email.data, form.password.data)
+        user = accounts.authenticate(request.db, email, form.password.data)
         if user is None:
-            throttle.record_failure(request.db, form.email.data, address)
+            throttle.record_failure(request.db, email, address, device)
             request.response.status = 400
             form.add_error("password", _("Wrong email or password."))
             return {"form": form, "next": next_url}
-        throttle.clear_account(request.db, form.email.data)
+        throttle.forgive(request.db, email, address)
         remember(request, user.id)
-        return HTTPSeeOther(next_url)
+        response = HTTPSeeOther(next_url)
+        remember_device(request, response, email)
+        return response
     if form.errors:
         request.response.status = 422
     return {"form": form, "next": next_url}
@@ -207,7 +228,16 @@ def create_token(request: Any) -> Any:
 )
 def change_password(request: Any) -> Any:
     form = PasswordForm.from_request(request)
+    user, address = request.user, client_address(request)
+    device = device_for(request, user.email)
     if form.validate():
+        # The current password is a guess like a login's (e.g. from a stolen session).
+        wait = throttle.retry_after(
+            request.db, throttle_policy(request), user.email, address, device=device
+        )
+        if wait is not None:
+            form.add_error("current_password", _too_many_attempts(request, wait))
+            return _profile_page(request, password_form=form)
         try:
             accounts.change_password(
                 request.db,
@@ -218,6 +248,7 @@ def change_password(request: Any) -> Any:
                 revoke_tokens=form.revoke_tokens.data,
             )
         except accounts.WrongPassword:
+            throttle.record_failure(request.db, user.email, address, device)
             form.add_error("current_password", _("This is not your current password."))
         else:
             if form.revoke_tokens.data:

@@ -17,6 +17,8 @@ def create_token(request: Any) -> Any:
     body = request.openapi_validated.body
     email, password = body["email"], body["password"]
     address = client_address(request)
+    # The same throttle as the login page. Scripts hold no device cookie, so a pair that
+    # keeps failing waits; an owner whose script is refused signs in on the page meanwhile.
     wait = throttle.retry_after(request.db, throttle_policy(request), email, address)
     if wait is not None:
         raise ApiError(
@@ -29,7 +31,7 @@ def create_token(request: Any) -> Any:
         # Returned, not raised, so that the transaction commits the recorded failure.
         throttle.record_failure(request.db, email, address)
         return error_response(request, 401, _("Wrong email or password."), code="bad_credentials")
-    throttle.clear_account(request.db, email)
+    throttle.forgive(request.db, email, address)
     token = accounts.create_token(request.db, user, label="API")
     no_store(request)  # the token is in this answer only
     request.response.status = 201
