@@ -15,6 +15,7 @@ def test_defaults_without_ini_or_environment():
     assert settings.throttle_account_failures == 5
     assert settings.throttle_address_failures >= 100
     assert settings.throttle_window_seconds == 900
+    assert settings.throttle_delay_seconds == 30
     assert not settings.production
 
 
@@ -54,6 +55,7 @@ def test_environment_overrides_ini():
             "PARTNERSTATE_SECRET": "env-secret",
             "PARTNERSTATE_ENV": "production",
             "PARTNERSTATE_THROTTLE_WINDOW_SECONDS": "120",
+            "PARTNERSTATE_THROTTLE_DELAY_SECONDS": "5",
             "PARTNERSTATE_DEFAULT_LOCALE": "fr",
         },
     )
@@ -61,6 +63,7 @@ def test_environment_overrides_ini():
     assert settings.secret == "env-secret"
     assert settings.production
     assert settings.throttle_window_seconds == 120
+    assert settings.throttle_delay_seconds == 5
     assert settings.default_locale == "fr"
 
 
