@@ -105,15 +105,16 @@ def change_password(
     current: str,
     new: str,
     *,
-    keep_session: str | None,
+    keep_session: str | None = None,
     revoke_tokens: bool = False,
 ) -> int:
     """Replace ``user``'s password after checking the current one; return sessions ended.
 
-    Every other session ends (a thief who had the old password, or a copied cookie, is
-    out); ``keep_session`` is the browser that made the change. API tokens keep working
-    unless ``revoke_tokens``: scripts are credentials of their own, listed and revocable
-    on the profile (docs/accounts.md). Raises :class:`WrongPassword`.
+    Every session but ``keep_session`` ends, so a thief who had the old password or a
+    copied cookie is out (the profile ends them all and signs its browser in anew).
+    API tokens keep working unless ``revoke_tokens``: scripts are credentials of their
+    own, listed and revocable on the profile (docs/accounts.md). Raises
+    :class:`WrongPassword`.
     """
     ok, _new_hash = verify_password(user.password_hash, current)
     if not ok:

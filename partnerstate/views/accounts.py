@@ -16,7 +16,6 @@ from partnerstate.forms import Form, length, required
 from partnerstate.headers import no_store
 from partnerstate.i18n import DOMAIN, LOCALES, _
 from partnerstate.ids import parse_id
-from partnerstate.security import current_session_id
 from partnerstate.services import accounts, sessions, throttle
 from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
 from partnerstate.views.navigation import local_path, remember_locale
@@ -244,7 +243,6 @@ def change_password(request: Any) -> Any:
                 request.user,
                 form.current_password.data,
                 form.new_password.data,
-                keep_session=current_session_id(request),
                 revoke_tokens=form.revoke_tokens.data,
             )
         except accounts.WrongPassword:
@@ -261,6 +259,9 @@ def change_password(request: Any) -> Any:
                     "Your password was changed. You were signed out everywhere else; "
                     "your API tokens keep working."
                 )
+            # Every session ended, this one too: a new session id for this browser means
+            # that a copy of its cookie, taken before the change, is worthless as well.
+            remember(request, user.id)
             request.session.flash(request.translate(message), "success")
             return HTTPSeeOther(request.route_url("profile"))
     request.response.status = 422

@@ -190,6 +190,7 @@ def test_sign_out_everywhere_needs_a_signed_in_browser(app):
 
 def test_changing_the_password_ends_every_other_session(app, db, member):
     log_in(app, member.email)
+    copied_here = app.cookies[SESSION_COOKIE]
     laptop = _browser(app)
     log_in(laptop, member.email)
     copied = laptop.cookies[SESSION_COOKIE]
@@ -198,10 +199,12 @@ def test_changing_the_password_ends_every_other_session(app, db, member):
     page = response.follow()
     assert "Your password was changed. You were signed out everywhere else" in page.text
     assert "your API tokens keep working" in page.text
-    # This browser stays signed in; the other one and its copied cookie are out.
+    # This browser stays signed in (with a new session); the other one and copies are out.
     assert app.get("/profile").status_int == 200
     assert laptop.get("/profile").status_int == 303
     assert _replay(app, copied).get("/profile").status_int == 303
+    assert _replay(app, copied_here).get("/profile").status_int == 303
+    assert db.scalar(select(func.count()).where(UserSession.user_id == member.id)) == 1
     # The new password works, the old one no longer does.
     db.expire_all()
     assert accounts.authenticate(db, member.email, NEW_PASSWORD) is not None
