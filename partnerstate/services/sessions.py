@@ -83,8 +83,8 @@ def end_session(db: Session, session_id: str) -> None:
 def end_sessions(db: Session, user_id: int, *, keep: str | None = None) -> int:
     """End every session of ``user_id`` except ``keep`` (a session id); return how many.
 
-    "Sign out everywhere" calls it without ``keep``, a password change keeps the
-    browser that made it, and a password reset ends them all.
+    "Sign out everywhere", a password change and a password reset call it without
+    ``keep`` (the first two then sign their own browser in anew, or not at all).
     """
     query = delete(UserSession).where(UserSession.user_id == user_id)
     if keep:
