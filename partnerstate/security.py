@@ -111,7 +111,11 @@ class SecurityPolicy:
         return self._acl.permits(context, self.principals(request, context), permission)
 
     def remember(self, request: Any, userid: int, **kw: Any) -> list[tuple[str, str]]:
-        # A new session id on login defeats session fixation.
+        # A new session id on login defeats session fixation; the session this browser
+        # had (signing in again, a password change) ends, so no copy of it lives on.
+        previous = current_session_id(request)
+        if previous is not None:
+            sessions.end_session(request.db, previous)
         request.session.invalidate()
         request.session[SESSION_KEY] = sessions.start_session(request.db, userid)
         request.session.new_csrf_token()

@@ -140,6 +140,15 @@ def test_logout_ends_only_that_browsers_session(app, member):
     assert laptop.get("/profile").status_int == 200
 
 
+def test_signing_in_again_ends_the_browsers_previous_session(app, db, member):
+    log_in(app, member.email)
+    copied = app.cookies[SESSION_COOKIE]
+    log_in(app, member.email)
+    assert app.get("/profile").status_int == 200
+    assert _replay(app, copied).get("/profile").status_int == 303
+    assert db.scalar(select(func.count()).where(UserSession.user_id == member.id)) == 1
+
+
 def test_sign_in_opens_one_session_in_the_database(app, db, member):
     log_in(app, member.email)
     assert db.scalar(select(func.count()).where(UserSession.user_id == member.id)) == 1
