@@ -25,6 +25,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -159,14 +160,19 @@ class Ballot(Base):
 
     __tablename__ = "ballots"
     __table_args__ = (
+        # The vote first: PostgreSQL partitions the table by vote (migration 0009), and a
+        # partitioned table's key must hold the partition column.
+        PrimaryKeyConstraint("vote_id", "receipt"),
         # The close reads only this index (it covers the GROUP BY and the sums).
         Index("ix_ballots_vote_id_ranking", "vote_id", "ranking", "source", "weight"),
-        # SQLite: rows stored in receipt order, with no hidden insertion-order rowid.
-        {"sqlite_with_rowid": False},
+        # SQLite: rows stored in key order, with no hidden insertion-order rowid. The
+        # close still rewrites them, since the bytes inside pages keep the order of
+        # writing (deliberation/votes/storage.py). PostgreSQL: one partition per vote.
+        {"sqlite_with_rowid": False, "info": {"partitions": True}},
     )
 
     # Random (deliberation.votes.ballots.new_receipt): the only handle on a ballot.
-    receipt: Mapped[str] = mapped_column(String(24), primary_key=True)
+    receipt: Mapped[str] = mapped_column(String(24))
     vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"))
     ranking: Mapped[str] = mapped_column(Text)
     weight: Mapped[int] = mapped_column(Integer, default=1)

@@ -31,6 +31,7 @@ from deliberation import tally as counting
 from deliberation.blt import BltError, format_blt, parse_blt
 from deliberation.votes import ballots as ballot_data
 from deliberation.votes import keys as voter_keys
+from deliberation.votes import storage
 from deliberation.votes.models import (
     CLOSED,
     ELECTION,
@@ -137,7 +138,9 @@ def participation(db: Session, vote: Vote, user: User | None) -> Participation:
     if elector.voted_at is None or not vote.is_open or vote.secret is None:
         return Participation(True, elector.voted_at)
     key = db.get(BallotKey, (vote.id, ballot_data.voter_key(vote.secret, vote.id, user.id)))
-    ballot = db.get(Ballot, key.receipt) if key is not None else None
+    ballot = (
+        db.get(Ballot, {"vote_id": vote.id, "receipt": key.receipt}) if key is not None else None
+    )
     if ballot is None:
         return Participation(True, elector.voted_at)
     return Participation(True, elector.voted_at, ballot.receipt, ballot_data.parse(ballot.ranking))
@@ -454,6 +457,7 @@ def _create(
     # The electorate is frozen now: later members of the assembly do not vote.
     db.execute(insert(VoteElector), [{"vote_id": vote.id, "user_id": uid} for uid in electorate])
     voter_keys.prepare(db, vote.id)
+    storage.prepare(db, vote.id)
     return vote
 
 
@@ -653,10 +657,11 @@ _NEW_KEY = insert(_KEYS)
 _REPLACE = (
     update(_BALLOTS)
     .where(
+        _BALLOTS.c.vote_id == bindparam("b_vote_id"),
         _BALLOTS.c.receipt
         == select(_KEYS.c.receipt)
         .where(_KEYS.c.vote_id == bindparam("b_vote_id"), _KEYS.c.voter_key == bindparam("b_key"))
-        .scalar_subquery()
+        .scalar_subquery(),
     )
     .values(ranking=bindparam("b_ranking"))
     .returning(_BALLOTS.c.receipt)
@@ -974,7 +979,10 @@ def close_vote(
     vote.status = CLOSED
     vote.closed_at = now
     vote.closed_by_id = actor.id if actor is not None else None
-    # Secrecy: the key goes, and with it every voter -> ballot link.
+    # Secrecy: the order of casting goes from the ballots' storage and from the
+    # electors' times (the ballots first: casts lock them before the keys), then the
+    # key goes, and with it every voter -> ballot link.
+    storage.wipe_order(db, vote.id)
     vote.secret = None
     voter_keys.destroy(db, vote.id)
     if vote.partnership_id is not None:

@@ -1,0 +1,122 @@
+"""Where a vote's ballots are stored, and how the close wipes the order of casting.
+
+The ``ballots`` table holds no voter and no time, but storage keeps the order of
+writing: PostgreSQL appends each new row (and each replaced one) to the heap, so
+``ORDER BY ctid`` lists ballots in the order they were cast; SQLite fills each page
+from its end, so the byte offsets of the rows in the file do too. Lined up with the
+electors' ``voted_at`` that named most voters. So the close, in its own transaction:
+
+* rewrites the vote's ballots in receipt order (random, and already public) into
+  fresh storage — on PostgreSQL a new partition swapped for the vote's old one,
+  which is dropped with its dead tuples; on SQLite the rows are deleted (its
+  ``secure_delete`` zeroes them) and written again, then a checkpoint after the
+  commit empties the write-ahead log (deliberation/votes/keys.py);
+* cuts each elector's ``voted_at`` to the day (UTC): whether they voted stays,
+  the order in which they did goes.
+
+All of it is in the close's transaction: a crash leaves the vote open, untouched.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, text, update
+from sqlalchemy.orm import Session
+
+from deliberation.votes.models import VoteElector
+
+# A partition per vote (vote ids are integers, so the names need no quoting).
+PARTITION = "ballots_v{vote_id}"
+FRESH = "ballots_fresh_v{vote_id}"
+COLUMNS = "receipt, vote_id, ranking, weight, source"
+
+
+def _postgresql(db: Session) -> bool:
+    return db.get_bind().dialect.name == "postgresql"
+
+
+def prepare(db: Session, vote_id: int) -> None:
+    """Give a new vote its own partition of the ballots (PostgreSQL)."""
+    if _postgresql(db):
+        name = PARTITION.format(vote_id=int(vote_id))
+        db.execute(
+            text(
+                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF ballots "
+                f"FOR VALUES IN ({int(vote_id)})"
+            )
+        )
+
+
+def wipe_order(db: Session, vote_id: int) -> None:
+    """At the close: ballots rewritten in receipt order, ``voted_at`` cut to the day."""
+    if _postgresql(db):
+        _rewrite_partition(db, int(vote_id))
+    else:
+        _rewrite_rows(db, int(vote_id))
+    _cut_to_the_day(db, int(vote_id))
+
+
+def _rewrite_partition(db: Session, vote_id: int) -> None:
+    """Copy the vote's ballots in receipt order into a new table, drop the old
+    partition (its file, dead tuples included, goes with it) and attach the new one.
+
+    The indexes are built by the attach, from sorted input, after the copy.
+    """
+    name = PARTITION.format(vote_id=vote_id)
+    fresh = FRESH.format(vote_id=vote_id)
+    own = db.scalar(text("SELECT to_regclass(:name)"), {"name": name}) is not None
+    db.execute(
+        text(f"CREATE TABLE {fresh} (LIKE ballots INCLUDING DEFAULTS, CHECK (vote_id = {vote_id}))")
+    )
+    source = name if own else "ballots_default"
+    copy = f"INSERT INTO {fresh} ({COLUMNS}) SELECT {COLUMNS} FROM {source}"  # noqa: S608 (no input)
+    db.execute(text(f"{copy} WHERE vote_id = {vote_id} ORDER BY receipt"))
+    if own:
+        db.execute(text(f"DROP TABLE {name}"))
+    else:
+        # A vote without a partition (opened before migration 0009 ran on a copy that
+        # lacked it): its rows leave the default partition as dead tuples until VACUUM.
+        db.execute(text("DELETE FROM ballots_default WHERE vote_id = :v"), {"v": vote_id})
+    db.execute(text(f"ALTER TABLE {fresh} RENAME TO {name}"))
+    db.execute(text(f"ALTER TABLE ballots ATTACH PARTITION {name} FOR VALUES IN ({vote_id})"))
+
+
+def _rewrite_rows(db: Session, vote_id: int) -> None:
+    """SQLite: the vote's ballots through a temporary table, back in receipt order.
+
+    The temporary copy is already in receipt order, so whatever of it reaches a
+    temporary file says nothing about the order of casting.
+    """
+    db.execute(text("DROP TABLE IF EXISTS temp.closing_ballots"))
+    db.execute(
+        text(
+            "CREATE TEMP TABLE closing_ballots AS SELECT receipt, vote_id, ranking, weight,"
+            " source FROM ballots WHERE vote_id = :vote_id ORDER BY receipt"
+        ),
+        {"vote_id": vote_id},
+    )
+    db.execute(text("DELETE FROM ballots WHERE vote_id = :vote_id"), {"vote_id": vote_id})
+    db.execute(
+        text(
+            "INSERT INTO ballots (receipt, vote_id, ranking, weight, source)"
+            " SELECT receipt, vote_id, ranking, weight, source FROM temp.closing_ballots"
+            " ORDER BY rowid"
+        )
+    )
+    db.execute(text("DROP TABLE temp.closing_ballots"))
+
+
+def _cut_to_the_day(db: Session, vote_id: int) -> None:
+    """Each elector's ``voted_at`` becomes midnight (UTC) of that day."""
+    electors = VoteElector.__table__
+    if _postgresql(db):
+        day = func.date_trunc("day", electors.c.voted_at, "UTC")
+    else:
+        # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff"; the same length keeps each
+        # row in its place (SQLite then overwrites the old value in the page).
+        day = func.substr(electors.c.voted_at, 1, 10).concat(" 00:00:00.000000")
+    db.execute(
+        update(electors)
+        .where(electors.c.vote_id == vote_id, electors.c.voted_at.is_not(None))
+        .values(voted_at=day)
+        .execution_options(synchronize_session=False)
+    )
