@@ -11,15 +11,15 @@ electors' ``voted_at`` that named most voters. So the close, in its own transact
   which is dropped with its dead tuples; on SQLite the rows are deleted (its
   ``secure_delete`` zeroes them) and written again, then a checkpoint after the
   commit empties the write-ahead log (deliberation/votes/keys.py);
-* cuts each elector's ``voted_at`` to the day (UTC): whether they voted stays,
-  the order in which they did goes.
+* writes the electors again in user order, each ``voted_at`` cut to the day (UTC):
+  whether they voted stays, the order in which they did goes.
 
 All of it is in the close's transaction: a crash leaves the vote open, untouched.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, text, update
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from deliberation.votes.models import VoteElector
@@ -28,6 +28,16 @@ from deliberation.votes.models import VoteElector
 PARTITION = "ballots_v{vote_id}"
 FRESH = "ballots_fresh_v{vote_id}"
 COLUMNS = "receipt, vote_id, ranking, weight, source"
+# The electors copied aside in user order, each time cut to midnight (UTC) of its day.
+_ELECTORS_BY_DAY = {
+    dialect: "CREATE TEMP TABLE closing_electors AS SELECT vote_id, user_id,"  # noqa: S608 (constant)
+    f" {day} AS voted_at FROM vote_electors WHERE vote_id = :vote_id ORDER BY user_id"
+    for dialect, day in (
+        ("postgresql", "date_trunc('day', voted_at, 'UTC')"),
+        # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff" on SQLite.
+        ("sqlite", "substr(voted_at, 1, 10) || ' 00:00:00.000000'"),
+    )
+}
 
 
 def _postgresql(db: Session) -> bool:
@@ -52,7 +62,7 @@ def wipe_order(db: Session, vote_id: int) -> None:
         _rewrite_partition(db, int(vote_id))
     else:
         _rewrite_rows(db, int(vote_id))
-    _cut_to_the_day(db, int(vote_id))
+    _rewrite_electors(db, int(vote_id))
 
 
 def _rewrite_partition(db: Session, vote_id: int) -> None:
@@ -105,18 +115,22 @@ def _rewrite_rows(db: Session, vote_id: int) -> None:
     db.execute(text("DROP TABLE temp.closing_ballots"))
 
 
-def _cut_to_the_day(db: Session, vote_id: int) -> None:
-    """Each elector's ``voted_at`` becomes midnight (UTC) of that day."""
-    electors = VoteElector.__table__
-    if _postgresql(db):
-        day = func.date_trunc("day", electors.c.voted_at, "UTC")
-    else:
-        # SQLAlchemy stores "YYYY-MM-DD HH:MM:SS.ffffff"; the same length keeps each
-        # row in its place (SQLite then overwrites the old value in the page).
-        day = func.substr(electors.c.voted_at, 1, 10).concat(" 00:00:00.000000")
+def _rewrite_electors(db: Session, vote_id: int) -> None:
+    """The vote's electors deleted and written again in user order, ``voted_at`` cut
+    to midnight (UTC) of its day: the rows a cast updated no longer stand apart (SQLite
+    moved each one inside its page when its ``voted_at`` was first written)."""
+    copy = _ELECTORS_BY_DAY["postgresql" if _postgresql(db) else "sqlite"]
+    db.execute(text("DROP TABLE IF EXISTS closing_electors"))
+    db.execute(text(copy), {"vote_id": vote_id})
+    db.execute(text("DELETE FROM vote_electors WHERE vote_id = :vote_id"), {"vote_id": vote_id})
     db.execute(
-        update(electors)
-        .where(electors.c.vote_id == vote_id, electors.c.voted_at.is_not(None))
-        .values(voted_at=day)
-        .execution_options(synchronize_session=False)
+        text(
+            "INSERT INTO vote_electors (vote_id, user_id, voted_at)"
+            " SELECT vote_id, user_id, voted_at FROM closing_electors ORDER BY user_id"
+        )
     )
+    db.execute(text("DROP TABLE closing_electors"))
+    # Rows the session holds still show the exact time: reload them when read.
+    for loaded in list(db.identity_map.values()):
+        if isinstance(loaded, VoteElector) and loaded.vote_id == vote_id:
+            db.expire(loaded, ["voted_at"])
