@@ -147,7 +147,11 @@ def participation(db: Session, vote: Vote, user: User | None) -> Participation:
 
 
 def is_elector(db: Session, vote: Vote, user: User | None) -> bool:
-    return user is not None and db.get(VoteElector, (vote.id, user.id)) is not None
+    return user is not None and is_elector_id(db, vote, user.id)
+
+
+def is_elector_id(db: Session, vote: Vote, user_id: int) -> bool:
+    return db.get(VoteElector, (vote.id, user_id)) is not None
 
 
 def may_manage(db: Session, vote_or_assembly_id: Vote | int, user: User | None) -> bool:
@@ -738,6 +742,71 @@ def cast_ballot(
     if loaded is not None:
         set_committed_value(loaded, "voted_at", now)
     return Cast(receipt, replaced)
+
+
+# --- the frozen electorate -------------------------------------------------------------
+
+MAX_REASON = 500
+
+
+def strike_elector(db: Session, vote: Vote, user_id: int, reason: Any, actor: User | None) -> int:
+    """Take someone who has not voted out of an open vote's electorate; returns its new size.
+
+    The electorate is frozen when voting opens: leaving the assembly, being removed
+    from it or becoming an observer does not take away a vote already open. A
+    facilitator or an official may strike an elector for a stated reason, recorded in
+    the audit log. Only before they vote: a cast ballot cannot be told from the others
+    (that is the secrecy), so it could not be taken out of the count. The electorate,
+    and with it the quorum, shrinks by one.
+    """
+    # Lock the vote (PostgreSQL) as a close does, so that the two cannot interleave.
+    db.execute(select(Vote.id).where(Vote.id == vote.id).with_for_update())
+    db.refresh(vote, ["status", "electorate_size"])
+    if actor is not None:
+        _require_manager(db, vote.assembly_id, actor)
+    if vote.status != OPEN:
+        raise Conflict(_("This vote is closed."), {"status": vote.status})
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text:
+        message = _("Say why this person no longer votes: it goes into the audit log.")
+        raise Invalid(message, {"reason": message})
+    if len(text) > MAX_REASON:
+        message = _("Too long: at most ${max} characters.", mapping={"max": MAX_REASON})
+        raise Invalid(message, {"reason": message})
+    user = db.get(User, user_id)
+    elector = elector_for_cast(db, vote, user) if user is not None else None
+    if elector is None:
+        message = _("This person is not in the vote's electorate.")
+        raise Invalid(message, {"user_id": message})
+    if elector.voted_at is not None:
+        raise Conflict(
+            _(
+                "This person has already voted. A cast ballot cannot be told from the "
+                "others, so it cannot be taken out of the count."
+            ),
+            {"user_id": _("Already voted.")},
+        )
+    db.execute(
+        _ELECTORS.delete().where(
+            _ELECTORS.c.vote_id == vote.id, _ELECTORS.c.user_id == elector.user_id
+        )
+    )
+    loaded = db.identity_map.get(identity_key(VoteElector, (vote.id, elector.user_id)))
+    if loaded is not None:
+        db.expunge(loaded)
+    vote.electorate_size -= 1
+    audit.record(
+        db,
+        actor,
+        "vote.strike",
+        OBJECT_TYPE,
+        vote.id,
+        user_id=elector.user_id,
+        reason=text,
+        assembly_id=vote.assembly_id,
+        electorate=vote.electorate_size,
+    )
+    return vote.electorate_size
 
 
 # --- paper ballots ----------------------------------------------------------------------
