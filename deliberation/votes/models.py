@@ -5,12 +5,14 @@ Secrecy is built into the tables (docs/ballot-secrecy.md explains it in full):
 * ``ballots`` holds no voter reference, ever, and no time: its key is the random
   receipt, so neither an id sequence nor a timestamp can be matched with who voted when.
 * ``vote_electors`` is the electorate frozen at the opening, one row per person, and
-  records *that* (and when) someone voted — never which ballot is theirs.
+  records *that* (and when; after the close only the day) someone voted — never which
+  ballot is theirs.
 * ``ballot_keys`` is the only bridge, and only while the vote is open: it maps
   HMAC(``votes.secret``, voter) to the voter's receipt so the server can replace the
   ballot. The close deletes every row of it and sets the secret to NULL, in the
   transaction that publishes the result: from then on nothing in the database links a
-  ballot to a person.
+  ballot to a person. The close also rewrites the ballots and the electors, so that
+  their physical order no longer follows the order of casting (storage.py).
 """
 
 from __future__ import annotations
@@ -132,9 +134,10 @@ class VoteOption(Base):
 class VoteElector(Base):
     """A member of a vote's electorate, frozen at the opening, and whether they voted.
 
-    The rows are all written at the opening and only updated afterwards, so their
-    order says nothing about who voted when. There is deliberately no reference to
-    a ballot here.
+    The rows are all written at the opening and only updated afterwards; the close
+    writes them again in user order with ``voted_at`` cut to the day, so that neither
+    their order nor their times say who voted when. There is deliberately no
+    reference to a ballot here.
     """
 
     __tablename__ = "vote_electors"
@@ -145,7 +148,8 @@ class VoteElector(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    # When they last cast or changed their ballot; None if they have not voted.
+    # When they last cast or changed their ballot (after the close: midnight UTC of that
+    # day); None if they have not voted.
     voted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
