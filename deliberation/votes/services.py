@@ -654,6 +654,13 @@ _ELECTOR = select(_ELECTORS.c.vote_id, _ELECTORS.c.user_id, _ELECTORS.c.voted_at
     _ELECTORS.c.vote_id == bindparam("vote_id"), _ELECTORS.c.user_id == bindparam("user_id")
 )
 _ELECTOR_LOCKED = _ELECTOR.with_for_update()
+# PostgreSQL: the vote's status under a shared lock, which waits for a close (it holds
+# the row FOR UPDATE) and lets casts run side by side.
+_VOTE_STATUS_SHARED = (
+    select(Vote.__table__.c.status)
+    .where(Vote.__table__.c.id == bindparam("vote_id"))
+    .with_for_update(read=True)
+)
 _NEW_BALLOT = insert(_BALLOTS)
 _NEW_KEY = insert(_KEYS)
 # (Update statements cannot name a parameter after a column, hence "b_".)
@@ -686,17 +693,27 @@ class Elector(NamedTuple):
     vote_id: int
     user_id: int
     voted_at: dt.datetime | None
+    # The vote's status read under a lock (PostgreSQL); None where the write lock the
+    # request holds already makes the loaded vote current (SQLite).
+    vote_status: str | None = None
 
 
 def elector_for_cast(db: Session, vote: Vote, user: User) -> Elector | None:
     """The voter's row in the electorate, locked for a cast; None if they are not in it.
 
-    On PostgreSQL the row is locked (``SELECT … FOR UPDATE``), so two tabs voting at
-    once cannot make two ballots. On SQLite the request already holds the write lock.
+    On PostgreSQL the vote's row is read first under a shared lock, so a cast that
+    arrives during a close waits for it and then sees the vote closed (rather than
+    write a ballot the count never saw); then the voter's row is locked
+    (``SELECT … FOR UPDATE``), so two tabs voting at once cannot make two ballots.
+    On SQLite the request already holds the write lock.
     """
-    query = _ELECTOR if db.get_bind().dialect.name == "sqlite" else _ELECTOR_LOCKED
-    row = db.execute(query, {"vote_id": vote.id, "user_id": user.id}).first()
-    return Elector(*row) if row is not None else None
+    params = {"vote_id": vote.id, "user_id": user.id}
+    if db.get_bind().dialect.name == "sqlite":
+        row = db.execute(_ELECTOR, params).first()
+        return Elector(*row) if row is not None else None
+    status = db.scalar(_VOTE_STATUS_SHARED, params)
+    row = db.execute(_ELECTOR_LOCKED, params).first()
+    return Elector(*row, vote_status=status) if row is not None else None
 
 
 def cast_ballot(
@@ -719,6 +736,8 @@ def cast_ballot(
         elector = elector_for_cast(db, vote, user)
     if elector is None or (elector.vote_id, elector.user_id) != (vote.id, user.id):
         raise Forbidden(_("You are not in this vote's electorate."))
+    if elector.vote_status not in (None, OPEN):
+        raise Conflict(_("This vote is closed."), {"status": elector.vote_status})
     _require_accepting(vote, now)
     text = ballot_data.canonical(check_ranking(vote, ranking, option_ids(db, vote)))
     key = ballot_data.voter_key(vote.secret or "", vote.id, user.id)
