@@ -8,9 +8,9 @@ electors' ``voted_at`` that named most voters. So the close, in its own transact
 
 * rewrites the vote's ballots in receipt order (random, and already public) into
   fresh storage — on PostgreSQL a new partition swapped for the vote's old one,
-  which is dropped with its dead tuples; on SQLite the rows are deleted (its
-  ``secure_delete`` zeroes them) and written again, then a checkpoint after the
-  commit empties the write-ahead log (deliberation/votes/keys.py);
+  which is dropped with its dead tuples; on SQLite a new table, or for a small vote
+  its rows deleted (``secure_delete`` zeroes them) and written again; a checkpoint
+  after the commit then empties the write-ahead log (deliberation/votes/keys.py);
 * writes the electors again in user order, each ``voted_at`` cut to the day (UTC):
   whether they voted stays, the order in which they did goes.
 
@@ -18,6 +18,8 @@ All of it is in the close's transaction: a crash leaves the vote open, untouched
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -27,6 +29,8 @@ from deliberation.votes.models import VoteElector
 # A partition per vote (vote ids are integers, so the names need no quoting).
 PARTITION = "ballots_v{vote_id}"
 FRESH = "ballots_fresh_v{vote_id}"
+# SQLite: the new ballots table while it is being filled.
+REBUILT = "ballots_rebuilt"
 COLUMNS = "receipt, vote_id, ranking, weight, source"
 # The electors copied aside in user order, each time cut to midnight (UTC) of its day.
 _ELECTORS_BY_DAY = {
@@ -91,20 +95,31 @@ def _rewrite_partition(db: Session, vote_id: int) -> None:
 
 
 def _rewrite_rows(db: Session, vote_id: int) -> None:
-    """SQLite: the vote's ballots through a temporary table, back in receipt order.
+    """SQLite: the vote's ballots written again in receipt order, with their index entries.
 
-    The temporary copy is already in receipt order, so whatever of it reaches a
-    temporary file says nothing about the order of casting.
+    Deleting and inserting rows one by one keeps the index up to date entry by entry,
+    in random order: 4.3 µs of CPU a ballot. Copying the whole table in key order
+    into a new one and building its index by sorting costs 1.5 µs a ballot of *every*
+    vote. So a vote that holds a third of the ballots or more gets the new table;
+    a smaller one has its rows rewritten.
     """
+    params = {"vote_id": vote_id}
+    mine = db.scalar(text("SELECT count(*) FROM ballots WHERE vote_id = :vote_id"), params)
+    total = db.scalar(text("SELECT count(*) FROM ballots"))
+    if mine and 3 * mine >= total:
+        _rebuild_table(db)
+        return
+    # Through a temporary table, already in receipt order: whatever of it reaches a
+    # temporary file says nothing about the order of casting.
     db.execute(text("DROP TABLE IF EXISTS temp.closing_ballots"))
     db.execute(
         text(
             "CREATE TEMP TABLE closing_ballots AS SELECT receipt, vote_id, ranking, weight,"
             " source FROM ballots WHERE vote_id = :vote_id ORDER BY receipt"
         ),
-        {"vote_id": vote_id},
+        params,
     )
-    db.execute(text("DELETE FROM ballots WHERE vote_id = :vote_id"), {"vote_id": vote_id})
+    db.execute(text("DELETE FROM ballots WHERE vote_id = :vote_id"), params)
     db.execute(
         text(
             "INSERT INTO ballots (receipt, vote_id, ranking, weight, source)"
@@ -113,6 +128,29 @@ def _rewrite_rows(db: Session, vote_id: int) -> None:
         )
     )
     db.execute(text("DROP TABLE temp.closing_ballots"))
+
+
+def _rebuild_table(db: Session) -> None:
+    """SQLite: ``ballots`` copied in key order into a new table made from its own
+    definition, the old one dropped (``secure_delete`` zeroes its pages), its indexes
+    built again on the new one by sorting."""
+    connection = db.connection()
+    schema = "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'ballots' AND sql IS NOT NULL"
+    definitions = connection.exec_driver_sql(f"{schema} AND type = 'table'").one()[1]
+    indexes = connection.exec_driver_sql(f"{schema} AND type = 'index'").all()
+    fresh = re.sub(r'^CREATE TABLE\s+"?ballots"?', f"CREATE TABLE {REBUILT}", definitions)
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {REBUILT}")
+    connection.exec_driver_sql(fresh)
+    connection.exec_driver_sql(
+        f"INSERT INTO {REBUILT} ({COLUMNS}) SELECT {COLUMNS} FROM ballots"  # noqa: S608 (constants)
+        " ORDER BY vote_id, receipt"
+    )
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    connection.exec_driver_sql("DROP TABLE ballots")
+    connection.exec_driver_sql(f"ALTER TABLE {REBUILT} RENAME TO ballots")
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
 
 
 def _rewrite_electors(db: Session, vote_id: int) -> None:
