@@ -69,14 +69,16 @@ def _cast_one_after_another(db, crowded: bool = False):
     start = utcnow().replace(hour=0, minute=0, second=1, microsecond=0)
     receipts: dict[int, str] = {}
     last: list[int] = []
+    stamps: list[str] = []  # each cast's time as SQLite stores it
     for second, voter in enumerate([*order, *replacing]):
         ranking = rng.sample(options, rng.randint(1, len(options)))
         now = start + dt.timedelta(seconds=second)
+        stamps.append(now.strftime("%Y-%m-%d %H:%M:%S.%f"))
         receipts[voter.id] = services.cast_ballot(db, vote, voter, ranking, now=now).receipt
         db.commit()  # each cast is a request of its own
         last = [uid for uid in last if uid != voter.id] + [voter.id]
     first = [voter.id for voter in order]
-    return vote, official, receipts, first, last
+    return vote, official, receipts, first, last, stamps
 
 
 def _physical_order(db, url: str, vote_id: int) -> list[str]:
@@ -119,6 +121,12 @@ def _in_page_agreement(url: str, receipts: dict[int, str], order: list[int]) -> 
     return agreeing / pairs
 
 
+def _stamps_in_file(url: str, stamps: list[str]) -> int:
+    """How many of the casts' exact times the SQLite file holds, anywhere."""
+    data = Path(url.removeprefix("sqlite:///")).read_bytes()
+    return sum(stamp.encode() in data for stamp in stamps)
+
+
 def _voted_at_order(db, vote_id: int) -> list[int]:
     """The electors who voted, in ``voted_at`` order (ties in user order), as the probe."""
     query = (
@@ -150,7 +158,7 @@ def _rank_correlation(ballots: list[str], voters: list[int], receipts: dict[int,
 def test_after_the_close_storage_order_names_no_more_voters_than_chance(sessions, crowded):
     url, factory = sessions
     with factory() as db:
-        vote, official, receipts, first, last = _cast_one_after_another(db, crowded)
+        vote, official, receipts, first, last, stamps = _cast_one_after_another(db, crowded)
         before = _physical_order(db, url, vote.id)
         # The probe works before the close: storage follows the casts. (Beside a larger
         # vote the file interleaves more pages, and a whole-file reading shows less.)
@@ -164,6 +172,8 @@ def test_after_the_close_storage_order_names_no_more_voters_than_chance(sessions
         sqlite = db.get_bind().dialect.name == "sqlite"
         if sqlite and not crowded:  # the first casts' order is in the pages
             assert abs(_in_page_agreement(url, receipts, first) - 0.5) > 0.3
+        if sqlite:  # and the exact times are in the file
+            assert _stamps_in_file(url, stamps) >= len(stamps) - REPLACING
         expected = sorted(services.grouped_ballots(db, vote)[0])
         db.commit()
         vote = db.get(Vote, vote.id)
@@ -183,6 +193,8 @@ def test_after_the_close_storage_order_names_no_more_voters_than_chance(sessions
             assert abs(_rank_correlation(after, order, receipts)) < 0.5
             if sqlite:
                 assert abs(_in_page_agreement(url, receipts, order) - 0.5) < 0.15
+        if sqlite:  # not even in the bytes of the file
+            assert _stamps_in_file(url, stamps) == 0
         # voted_at keeps that each voter voted, and the day, not the time.
         times = set(db.scalars(select(VoteElector.voted_at).where(VoteElector.vote_id == vote.id)))
         assert len(times) <= 2 and all(t.time() == dt.time(0) for t in times)
@@ -197,7 +209,7 @@ def test_postgresql_gives_the_closed_vote_fresh_storage(sessions):
     with factory() as db:
         if db.get_bind().dialect.name != "postgresql":
             pytest.skip("PostgreSQL partitions")
-        vote, official, _receipts, _first, _last = _cast_one_after_another(db)
+        vote, official, *_rest = _cast_one_after_another(db)
         partition = f"ballots_v{vote.id}"
         node = text("SELECT pg_relation_filenode(to_regclass(:name))")
         old = db.scalar(node, {"name": partition})
@@ -221,7 +233,7 @@ def test_sqlite_leaves_no_write_ahead_log_after_the_close(sessions):
     with factory() as db:
         if db.get_bind().dialect.name != "sqlite":
             pytest.skip("SQLite files")
-        vote, official, _receipts, _first, _last = _cast_one_after_another(db)
+        vote, official, *_rest = _cast_one_after_another(db)
         services.close_vote(db, vote, official)
         db.commit()
     wal = Path(url.removeprefix("sqlite:///") + "-wal")
