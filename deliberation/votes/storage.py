@@ -4,7 +4,7 @@ The ``ballots`` table holds no voter and no time, but storage keeps the order of
 writing: PostgreSQL appends each new row (and each replaced one) to the heap, so
 ``ORDER BY ctid`` lists ballots in the order they were cast; SQLite fills each page
 from its end, so the byte offsets of the rows in the file do too. Lined up with the
-electors' ``voted_at`` that named most voters. So the close, in its own transaction:
+electors' ``voted_at`` that named most voters. So the close, in its transaction:
 
 * rewrites the vote's ballots in receipt order (random, and already public) into
   fresh storage — on PostgreSQL a new partition swapped for the vote's old one,
@@ -73,7 +73,8 @@ def _rewrite_partition(db: Session, vote_id: int) -> None:
     """Copy the vote's ballots in receipt order into a new table, drop the old
     partition (its file, dead tuples included, goes with it) and attach the new one.
 
-    The indexes are built by the attach, from sorted input, after the copy.
+    The indexes are built by the attach, from sorted input, after the copy. The
+    ``CHECK`` spares the attach a scan to prove the rows belong to the partition.
     """
     name = PARTITION.format(vote_id=vote_id)
     fresh = FRESH.format(vote_id=vote_id)
@@ -87,8 +88,8 @@ def _rewrite_partition(db: Session, vote_id: int) -> None:
     if own:
         db.execute(text(f"DROP TABLE {name}"))
     else:
-        # A vote without a partition (opened before migration 0009 ran on a copy that
-        # lacked it): its rows leave the default partition as dead tuples until VACUUM.
+        # Ballots in the default partition (none should be: every vote gets its own when
+        # it opens, and migration 0009 gave one to each vote) leave dead tuples there.
         db.execute(text("DELETE FROM ballots_default WHERE vote_id = :v"), {"v": vote_id})
     db.execute(text(f"ALTER TABLE {fresh} RENAME TO {name}"))
     db.execute(text(f"ALTER TABLE ballots ATTACH PARTITION {name} FOR VALUES IN ({vote_id})"))
