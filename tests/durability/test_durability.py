@@ -185,6 +185,9 @@ def test_a_close_killed_midway_leaves_the_vote_open_and_closable(database, tmp_p
             assert sorted(services.grouped_ballots(db, vote)[0]) == before
             keys = select(func.count()).select_from(BallotKey).where(BallotKey.vote_id == vote.id)
             assert db.scalar(keys) == len(world.voters)
+            # The electors' times were not cut to the day: nothing of the close remains.
+            times = db.scalars(select(VoteElector.voted_at).where(VoteElector.vote_id == vote.id))
+            assert len({t.time() for t in times}) > 1
         engine.dispose()
         # Voters can still change their ballot (their keys are intact), and it closes.
         user_id, token = world.voters[0]
