@@ -30,8 +30,13 @@ from tests.partnerstate.partnerships import helpers
 VOTERS = 50
 REPLACING = 10
 # Zipping a random order with the voters matches one on average; 6 or more happens
-# about once in 1,700 draws.
+# about once in 1,700 draws. The checks against the true orders, which this test knows
+# and an attacker would not, are looser still, so that chance alone cannot fail them
+# (8 or more matches: once in 100,000; the other bounds are five standard deviations).
 CHANCE_MATCHES = 5
+LOOSE_MATCHES = 7
+MAX_CORRELATION = 0.7
+MAX_IN_PAGE_SKEW = 0.25
 
 
 @pytest.fixture
@@ -189,10 +194,10 @@ def test_after_the_close_storage_order_names_no_more_voters_than_chance(sessions
         assert _matches(after, _voted_at_order(db, vote.id), receipts) <= CHANCE_MATCHES
         # Nor against the true orders of first and last casts, which the test knows.
         for order in (first, last):
-            assert _matches(after, order, receipts) <= CHANCE_MATCHES
-            assert abs(_rank_correlation(after, order, receipts)) < 0.5
+            assert _matches(after, order, receipts) <= LOOSE_MATCHES
+            assert abs(_rank_correlation(after, order, receipts)) < MAX_CORRELATION
             if sqlite:
-                assert abs(_in_page_agreement(url, receipts, order) - 0.5) < 0.15
+                assert abs(_in_page_agreement(url, receipts, order) - 0.5) < MAX_IN_PAGE_SKEW
         if sqlite:  # not even in the bytes of the file
             assert _stamps_in_file(url, stamps) == 0
         # voted_at keeps that each voter voted, and the day, not the time.
