@@ -49,6 +49,7 @@ ACTIONS = {
     "vote.close": _("Closed a vote"),
     "vote.open": _("Opened a vote"),
     "vote.paper_ballots": _("Added paper ballots to a vote"),
+    "vote.strike": _("Struck someone from a vote's electorate"),
 }
 
 # Object type → (label, route showing it, or None when it has no page of its own).

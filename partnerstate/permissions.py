@@ -53,6 +53,8 @@ FLAG = "partnership.flag"
 OPEN_VOTE = "vote.open"
 CAST_BALLOT = "vote.cast"
 CLOSE_VOTE = "vote.close"
+STRIKE_ELECTOR = "vote.strike"
+"""Take someone who has not voted out of an open vote's frozen electorate, with a reason."""
 
 # Charters
 ISSUE_CHARTER = "charter.issue"

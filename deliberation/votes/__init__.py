@@ -23,6 +23,7 @@ def includeme(config: Any) -> None:
     config.add_route("votes.list", "/votes")
     config.add_route("votes.show", vote, factory=VOTE)
     config.add_route("votes.close", vote + "/close", factory=VOTE)
+    config.add_route("votes.strike", vote + "/electorate/strike", factory=VOTE)
     config.add_route("votes.receipts", vote + "/receipts", factory=VOTE)
     config.add_route("votes.receipts_txt", vote + "/receipts.txt", factory=VOTE)
     config.add_route("votes.new", r"/partnerships/{id:\d+}/vote/new", factory=PARTNERSHIP)
@@ -36,6 +37,9 @@ def includeme(config: Any) -> None:
     config.add_route("api.vote", "/api/v1/votes/{id}", factory=VOTE)
     config.add_route("api.vote.ballots", "/api/v1/votes/{id}/ballots", factory=BALLOT)
     config.add_route("api.vote.close", "/api/v1/votes/{id}/close", factory=VOTE)
+    config.add_route(
+        "api.vote.strike", "/api/v1/votes/{id}/electorate/{user_id}/strike", factory=VOTE
+    )
     config.add_route("api.vote.results", "/api/v1/votes/{id}/results", factory=VOTE)
     config.add_route("api.vote.blt", "/api/v1/votes/{id}/ballots.blt", factory=VOTE)
     config.add_route("api.vote.receipts", "/api/v1/votes/{id}/receipts", factory=VOTE)

@@ -19,6 +19,7 @@ from deliberation.votes.models import CLOSED, Vote, VoteOption
 from partnerstate import permissions as perms
 from partnerstate.api import ApiError, api_config
 from partnerstate.i18n import _
+from partnerstate.ids import parse_id
 from partnerstate.localized import pick
 
 RECEIPTS_PAGE = 1000
@@ -194,6 +195,18 @@ def cast_ballot(request: Any) -> dict[str, Any]:
 @api_config(route_name="api.vote.close", request_method="POST", permission=perms.CLOSE_VOTE)
 def close_vote(request: Any) -> dict[str, Any]:
     return services.close_vote(request.db, request.context.vote, request.user)
+
+
+@api_config(route_name="api.vote.strike", request_method="POST", permission=perms.STRIKE_ELECTOR)
+def strike_elector(request: Any) -> dict[str, Any]:
+    """Take someone who has not voted out of the electorate, for a reason (audit-logged)."""
+    vote = request.context.vote
+    user_id = parse_id(request.matchdict.get("user_id"))
+    if user_id is None or not services.is_elector_id(request.db, vote, user_id):
+        raise ApiError(404, _("This person is not in the vote's electorate."))
+    reason = (request.openapi_validated.body or {}).get("reason")
+    size = services.strike_elector(request.db, vote, user_id, reason, request.user)
+    return {"vote_id": vote.id, "user_id": user_id, "electorate": size}
 
 
 def _require_closed(vote: Vote) -> None:

@@ -5,12 +5,14 @@ Secrecy is built into the tables (docs/ballot-secrecy.md explains it in full):
 * ``ballots`` holds no voter reference, ever, and no time: its key is the random
   receipt, so neither an id sequence nor a timestamp can be matched with who voted when.
 * ``vote_electors`` is the electorate frozen at the opening, one row per person, and
-  records *that* (and when) someone voted — never which ballot is theirs.
+  records *that* (and when; after the close only the day) someone voted — never which
+  ballot is theirs.
 * ``ballot_keys`` is the only bridge, and only while the vote is open: it maps
   HMAC(``votes.secret``, voter) to the voter's receipt so the server can replace the
   ballot. The close deletes every row of it and sets the secret to NULL, in the
   transaction that publishes the result: from then on nothing in the database links a
-  ballot to a person.
+  ballot to a person. The close also rewrites the ballots and the electors, so that
+  their physical order no longer follows the order of casting (storage.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -131,9 +134,10 @@ class VoteOption(Base):
 class VoteElector(Base):
     """A member of a vote's electorate, frozen at the opening, and whether they voted.
 
-    The rows are all written at the opening and only updated afterwards, so their
-    order says nothing about who voted when. There is deliberately no reference to
-    a ballot here.
+    The rows are all written at the opening and only updated afterwards; the close
+    writes them again in user order with ``voted_at`` cut to the day, so that neither
+    their order nor their times say who voted when. There is deliberately no
+    reference to a ballot here.
     """
 
     __tablename__ = "vote_electors"
@@ -144,7 +148,8 @@ class VoteElector(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    # When they last cast or changed their ballot; None if they have not voted.
+    # When they last cast or changed their ballot (after the close: midnight UTC of that
+    # day); None if they have not voted.
     voted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -159,14 +164,19 @@ class Ballot(Base):
 
     __tablename__ = "ballots"
     __table_args__ = (
+        # The vote first: PostgreSQL partitions the table by vote (migration 0009), and a
+        # partitioned table's key must hold the partition column.
+        PrimaryKeyConstraint("vote_id", "receipt"),
         # The close reads only this index (it covers the GROUP BY and the sums).
         Index("ix_ballots_vote_id_ranking", "vote_id", "ranking", "source", "weight"),
-        # SQLite: rows stored in receipt order, with no hidden insertion-order rowid.
-        {"sqlite_with_rowid": False},
+        # SQLite: rows stored in key order, with no hidden insertion-order rowid. The
+        # close still rewrites them, since the bytes inside pages keep the order of
+        # writing (deliberation/votes/storage.py). PostgreSQL: one partition per vote.
+        {"sqlite_with_rowid": False, "info": {"partitions": True}},
     )
 
     # Random (deliberation.votes.ballots.new_receipt): the only handle on a ballot.
-    receipt: Mapped[str] = mapped_column(String(24), primary_key=True)
+    receipt: Mapped[str] = mapped_column(String(24))
     vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"))
     ranking: Mapped[str] = mapped_column(Text)
     weight: Mapped[int] = mapped_column(Integer, default=1)

@@ -65,6 +65,7 @@ class VoteContext:
             # Whether the vote still takes ballots is the service's 409, not a 403.
             (perms.Allow, self.elector_principal, perms.CAST_BALLOT),
             *_managers(self.vote.assembly_id, perms.CLOSE_VOTE),
+            *_managers(self.vote.assembly_id, perms.STRIKE_ELECTOR),
         ]
 
 

@@ -31,6 +31,7 @@ from deliberation import tally as counting
 from deliberation.blt import BltError, format_blt, parse_blt
 from deliberation.votes import ballots as ballot_data
 from deliberation.votes import keys as voter_keys
+from deliberation.votes import storage
 from deliberation.votes.models import (
     CLOSED,
     ELECTION,
@@ -137,14 +138,20 @@ def participation(db: Session, vote: Vote, user: User | None) -> Participation:
     if elector.voted_at is None or not vote.is_open or vote.secret is None:
         return Participation(True, elector.voted_at)
     key = db.get(BallotKey, (vote.id, ballot_data.voter_key(vote.secret, vote.id, user.id)))
-    ballot = db.get(Ballot, key.receipt) if key is not None else None
+    ballot = (
+        db.get(Ballot, {"vote_id": vote.id, "receipt": key.receipt}) if key is not None else None
+    )
     if ballot is None:
         return Participation(True, elector.voted_at)
     return Participation(True, elector.voted_at, ballot.receipt, ballot_data.parse(ballot.ranking))
 
 
 def is_elector(db: Session, vote: Vote, user: User | None) -> bool:
-    return user is not None and db.get(VoteElector, (vote.id, user.id)) is not None
+    return user is not None and is_elector_id(db, vote, user.id)
+
+
+def is_elector_id(db: Session, vote: Vote, user_id: int) -> bool:
+    return db.get(VoteElector, (vote.id, user_id)) is not None
 
 
 def may_manage(db: Session, vote_or_assembly_id: Vote | int, user: User | None) -> bool:
@@ -454,6 +461,7 @@ def _create(
     # The electorate is frozen now: later members of the assembly do not vote.
     db.execute(insert(VoteElector), [{"vote_id": vote.id, "user_id": uid} for uid in electorate])
     voter_keys.prepare(db, vote.id)
+    storage.prepare(db, vote.id)
     return vote
 
 
@@ -646,6 +654,13 @@ _ELECTOR = select(_ELECTORS.c.vote_id, _ELECTORS.c.user_id, _ELECTORS.c.voted_at
     _ELECTORS.c.vote_id == bindparam("vote_id"), _ELECTORS.c.user_id == bindparam("user_id")
 )
 _ELECTOR_LOCKED = _ELECTOR.with_for_update()
+# PostgreSQL: the vote's status under a shared lock, which waits for a close (it holds
+# the row FOR UPDATE) and lets casts run side by side.
+_VOTE_STATUS_SHARED = (
+    select(Vote.__table__.c.status)
+    .where(Vote.__table__.c.id == bindparam("vote_id"))
+    .with_for_update(read=True)
+)
 _NEW_BALLOT = insert(_BALLOTS)
 _NEW_KEY = insert(_KEYS)
 # (Update statements cannot name a parameter after a column, hence "b_".)
@@ -653,10 +668,11 @@ _NEW_KEY = insert(_KEYS)
 _REPLACE = (
     update(_BALLOTS)
     .where(
+        _BALLOTS.c.vote_id == bindparam("b_vote_id"),
         _BALLOTS.c.receipt
         == select(_KEYS.c.receipt)
         .where(_KEYS.c.vote_id == bindparam("b_vote_id"), _KEYS.c.voter_key == bindparam("b_key"))
-        .scalar_subquery()
+        .scalar_subquery(),
     )
     .values(ranking=bindparam("b_ranking"))
     .returning(_BALLOTS.c.receipt)
@@ -677,17 +693,27 @@ class Elector(NamedTuple):
     vote_id: int
     user_id: int
     voted_at: dt.datetime | None
+    # The vote's status read under a lock (PostgreSQL); None where the write lock the
+    # request holds already makes the loaded vote current (SQLite).
+    vote_status: str | None = None
 
 
 def elector_for_cast(db: Session, vote: Vote, user: User) -> Elector | None:
     """The voter's row in the electorate, locked for a cast; None if they are not in it.
 
-    On PostgreSQL the row is locked (``SELECT … FOR UPDATE``), so two tabs voting at
-    once cannot make two ballots. On SQLite the request already holds the write lock.
+    On PostgreSQL the vote's row is read first under a shared lock, so a cast that
+    arrives during a close waits for it and then sees the vote closed (rather than
+    write a ballot the count never saw); then the voter's row is locked
+    (``SELECT … FOR UPDATE``), so two tabs voting at once cannot make two ballots.
+    On SQLite the request already holds the write lock.
     """
-    query = _ELECTOR if db.get_bind().dialect.name == "sqlite" else _ELECTOR_LOCKED
-    row = db.execute(query, {"vote_id": vote.id, "user_id": user.id}).first()
-    return Elector(*row) if row is not None else None
+    params = {"vote_id": vote.id, "user_id": user.id}
+    if db.get_bind().dialect.name == "sqlite":
+        row = db.execute(_ELECTOR, params).first()
+        return Elector(*row) if row is not None else None
+    status = db.scalar(_VOTE_STATUS_SHARED, params)
+    row = db.execute(_ELECTOR_LOCKED, params).first()
+    return Elector(*row, vote_status=status) if row is not None else None
 
 
 def cast_ballot(
@@ -710,6 +736,8 @@ def cast_ballot(
         elector = elector_for_cast(db, vote, user)
     if elector is None or (elector.vote_id, elector.user_id) != (vote.id, user.id):
         raise Forbidden(_("You are not in this vote's electorate."))
+    if elector.vote_status not in (None, OPEN):
+        raise Conflict(_("This vote is closed."), {"status": elector.vote_status})
     _require_accepting(vote, now)
     text = ballot_data.canonical(check_ranking(vote, ranking, option_ids(db, vote)))
     key = ballot_data.voter_key(vote.secret or "", vote.id, user.id)
@@ -733,6 +761,71 @@ def cast_ballot(
     if loaded is not None:
         set_committed_value(loaded, "voted_at", now)
     return Cast(receipt, replaced)
+
+
+# --- the frozen electorate -------------------------------------------------------------
+
+MAX_REASON = 500
+
+
+def strike_elector(db: Session, vote: Vote, user_id: int, reason: Any, actor: User | None) -> int:
+    """Take someone who has not voted out of an open vote's electorate; returns its new size.
+
+    The electorate is frozen when voting opens: leaving the assembly, being removed
+    from it or becoming an observer does not take away a vote already open. A
+    facilitator or an official may strike an elector for a stated reason, recorded in
+    the audit log. Only before they vote: a cast ballot cannot be told from the others
+    (that is the secrecy), so it could not be taken out of the count. The electorate,
+    and with it the quorum, shrinks by one.
+    """
+    # Lock the vote (PostgreSQL) as a close does, so that the two cannot interleave.
+    db.execute(select(Vote.id).where(Vote.id == vote.id).with_for_update())
+    db.refresh(vote, ["status", "electorate_size"])
+    if actor is not None:
+        _require_manager(db, vote.assembly_id, actor)
+    if vote.status != OPEN:
+        raise Conflict(_("This vote is closed."), {"status": vote.status})
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text:
+        message = _("Say why this person no longer votes: it goes into the audit log.")
+        raise Invalid(message, {"reason": message})
+    if len(text) > MAX_REASON:
+        message = _("Too long: at most ${max} characters.", mapping={"max": MAX_REASON})
+        raise Invalid(message, {"reason": message})
+    user = db.get(User, user_id)
+    elector = elector_for_cast(db, vote, user) if user is not None else None
+    if elector is None:
+        message = _("This person is not in the vote's electorate.")
+        raise Invalid(message, {"user_id": message})
+    if elector.voted_at is not None:
+        raise Conflict(
+            _(
+                "This person has already voted. A cast ballot cannot be told from the "
+                "others, so it cannot be taken out of the count."
+            ),
+            {"user_id": _("Already voted.")},
+        )
+    db.execute(
+        _ELECTORS.delete().where(
+            _ELECTORS.c.vote_id == vote.id, _ELECTORS.c.user_id == elector.user_id
+        )
+    )
+    loaded = db.identity_map.get(identity_key(VoteElector, (vote.id, elector.user_id)))
+    if loaded is not None:
+        db.expunge(loaded)
+    vote.electorate_size -= 1
+    audit.record(
+        db,
+        actor,
+        "vote.strike",
+        OBJECT_TYPE,
+        vote.id,
+        user_id=elector.user_id,
+        reason=text,
+        assembly_id=vote.assembly_id,
+        electorate=vote.electorate_size,
+    )
+    return vote.electorate_size
 
 
 # --- paper ballots ----------------------------------------------------------------------
@@ -974,7 +1067,10 @@ def close_vote(
     vote.status = CLOSED
     vote.closed_at = now
     vote.closed_by_id = actor.id if actor is not None else None
-    # Secrecy: the key goes, and with it every voter -> ballot link.
+    # Secrecy: the order of casting goes from the ballots' storage and from the
+    # electors' times (the ballots first: casts lock them before the keys), then the
+    # key goes, and with it every voter -> ballot link.
+    storage.wipe_order(db, vote.id)
     vote.secret = None
     voter_keys.destroy(db, vote.id)
     if vote.partnership_id is not None:

@@ -23,6 +23,7 @@ from partnerstate.localized import pick
 from partnerstate.partnerships import membership
 from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Invalid, ServiceError
+from partnerstate.services import accounts
 
 RECEIPTS_PAGE = 500
 
@@ -76,6 +77,8 @@ def _page(request: Any, vote: Vote, **extra: Any) -> dict[str, Any]:
         "mine": mine,
         "accepting": services.accepting_ballots(vote),
         "can_close": vote.is_open and request.has_permission(perms.CLOSE_VOTE),
+        "can_strike": vote.is_open and request.has_permission(perms.STRIKE_ELECTOR),
+        "max_reason": services.MAX_REASON,
         "method_label": forms.METHOD_LABELS.get(vote.method, vote.method),
         "method_hint": forms.METHOD_HINTS.get(vote.method),
         "equal_ranks": vote.method in services.EQUAL_RANKS,
@@ -208,6 +211,28 @@ def close(request: Any) -> Any:
         return HTTPSeeOther(request.route_url("votes.show", id=vote.id, _anchor="results"))
     voted = services.turnout_so_far(request.db, vote)
     return {"vote": vote, "turnout": voted, "quorum_needed": services.quorum_needed(vote)}
+
+
+@view_config(route_name="votes.strike", request_method="POST", permission=perms.STRIKE_ELECTOR)
+def strike(request: Any) -> Any:
+    """Take someone who has not voted out of the electorate, for a stated reason."""
+    vote = request.context.vote
+    email = request.POST.get("email", "").strip()
+    user = accounts.find_user_by_email(request.db, email) if email else None
+    back = request.route_url("votes.show", id=vote.id, _anchor="strike")
+    try:
+        services.strike_elector(
+            request.db, vote, user.id if user else 0, request.POST.get("reason"), request.user
+        )
+    except ServiceError as error:
+        _flash_error(request, error)
+        return HTTPSeeOther(back)
+    message = _(
+        "${name} no longer votes in this vote; the reason is in the audit log.",
+        mapping={"name": user.display_name if user else email},
+    )
+    request.session.flash(request.translate(message), "success")
+    return HTTPSeeOther(back)
 
 
 def _require_closed(request: Any, vote: Vote) -> None:

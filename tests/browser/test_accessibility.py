@@ -79,6 +79,7 @@ PAGES = [
     ("facilitator", "/assemblies/{assembly}/elections/new"),
     ("facilitator", "/assemblies/{assembly}/meetings/new"),
     ("facilitator", "/assemblies/{assembly}/meetings/{meeting}/minutes"),
+    ("facilitator", "/votes/{open_vote}"),  # the form that strikes an elector
     ("facilitator", "/votes/{open_vote}/close"),
     ("official", "/audit"),
     ("official", "/commons"),
