@@ -16,7 +16,7 @@ in key order too, which also wipes the order of casting from votes closed before
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """server-side sessions; login failures counted per account and address, and per device
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07 01:30:00
 
 user_sessions holds one row per signed-in browser (the digest of the id its cookie
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import partnerstate.database
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
