@@ -42,6 +42,7 @@ ACTIONS = {
     "commons.edit": _("Edited a commons"),
     "commons.reject": _("Rejected a commons"),
     "commons.validate": _("Validated a commons"),
+    "mail.retry": _("Sent a message again"),
     "partnership.deadline": _("Set a partnership's deadline"),
     "partnership.draft": _("Drafted a partnership"),
     "partnership.edit": _("Edited a partnership"),
@@ -58,6 +59,7 @@ OBJECTS: dict[str, tuple[Any, str | None]] = {
     "assembly": (_("Assembly"), "assemblies.show"),
     "charter": (_("Charter"), "charters.show"),
     "commons": (_("Commons"), "commons.show"),
+    "mail": (_("Message"), "outbox.show"),
     "partnership": (_("Partnership"), "partnerships.show"),
     "vote": (_("Vote"), "votes.show"),
 }
@@ -98,6 +100,7 @@ DETAILS = {
     "previous": _("Before"),
     "quorum_percent": _("Quorum (%)"),
     "reason": _("Reason"),
+    "recipient": _("Recipient"),
     "request_id": _("Request"),
     "role": _("Role"),
     "scan_id": _("Scan"),

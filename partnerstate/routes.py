@@ -16,6 +16,9 @@ def includeme(config: Any) -> None:
     config.add_route("profile.token_revoke", "/profile/tokens/{token_id:\\d+}/revoke")
     config.add_route("language", "/language/{locale}")
     config.add_route("audit_log", "/audit")
+    config.add_route("outbox", "/outbox")
+    config.add_route("outbox.show", "/outbox/{id:\\d+}")
+    config.add_route("outbox.retry", "/outbox/{id:\\d+}/retry")
     config.add_route("api.tokens", "/api/v1/tokens")
     config.add_route("api.me", "/api/v1/me")
     # The commons register (its own subpackage: routes, views, static files, nav).

@@ -194,3 +194,17 @@ def official_app(app: webtest.TestApp, official: Any) -> webtest.TestApp:
 def bearer(db: Session, user: Any) -> dict[str, str]:
     """Authorization headers for ``user``'s new API token."""
     return {"Authorization": f"Bearer {factories.make_token(db, user)}"}
+
+
+# --- mail -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mail_server() -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) on a free local port; ``.messages`` holds what it got."""
+    from tests.mailserver import MailServer
+
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()

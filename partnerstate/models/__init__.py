@@ -4,6 +4,8 @@
 from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision
 from partnerstate.models.accounts import ApiToken, User
 from partnerstate.models.audit import AuditEntry
+from partnerstate.models.mail import Job, OutboxMessage
+from partnerstate.models.password_resets import PasswordReset
 from partnerstate.models.throttle import LoginFailure
 from partnerstate.partnerships.models import Partnership, PartnershipVersion
 
@@ -13,8 +15,11 @@ __all__ = [
     "Commons",
     "CommonsBalance",
     "CommonsRevision",
+    "Job",
     "LoginFailure",
+    "OutboxMessage",
     "Partnership",
     "PartnershipVersion",
+    "PasswordReset",
     "User",
 ]
