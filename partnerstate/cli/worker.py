@@ -13,8 +13,15 @@ from partnerstate.cli.common import db_option, open_engine, require_schema
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="One round (scheduled work, then due mail), then exit.")
+@click.option(
+    "--poll-seconds",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 600),
+    help="How often to look for due mail and work.",
+)
 @db_option
-def worker(database_url: str, once: bool) -> None:
+def worker(database_url: str, once: bool, poll_seconds: float) -> None:
     """Deliver the outbox and run scheduled work until stopped (SIGTERM or Ctrl+C)."""
     from partnerstate.database import make_session_factory
     from partnerstate.settings import SettingsError, load_settings
@@ -39,5 +46,5 @@ def worker(database_url: str, once: bool) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     click.echo("Worker running: delivering mail and running scheduled work (Ctrl+C to stop)")
-    runner.run(stop)
+    runner.run(stop, poll_seconds)
     engine.dispose()
