@@ -11,6 +11,8 @@ def includeme(config: Any) -> None:
     config.add_route("login", "/login")
     config.add_route("logout", "/logout")
     config.add_route("register", "/register")
+    config.add_route("password_reset", "/password-reset")
+    config.add_route("password_reset.token", "/password-reset/{token}")
     config.add_route("profile", "/profile")
     config.add_route("profile.tokens", "/profile/tokens")
     config.add_route("profile.token_revoke", "/profile/tokens/{token_id:\\d+}/revoke")
@@ -21,6 +23,8 @@ def includeme(config: Any) -> None:
     config.add_route("outbox.retry", "/outbox/{id:\\d+}/retry")
     config.add_route("api.tokens", "/api/v1/tokens")
     config.add_route("api.me", "/api/v1/me")
+    config.add_route("api.password_reset", "/api/v1/password-reset")
+    config.add_route("api.password_reset.token", "/api/v1/password-reset/{token}")
     # The commons register (its own subpackage: routes, views, static files, nav).
     config.include("partnerstate.commons")
     # Public–commons partnerships (their subpackage: routes, views, the page's panels).

@@ -124,6 +124,8 @@ def app_settings(database_url: str) -> dict[str, Any]:
         "partnerstate.secret": TEST_SECRET,
         "partnerstate.environment": "testing",
         "partnerstate.validate_api_responses": "true",
+        # Links in mails start with this (PARTNERSTATE_BASE_URL).
+        "partnerstate.base_url": "https://participate.example.org",
     }
 
 
