@@ -40,7 +40,10 @@ class ScheduledTask:
     every: dt.timedelta
 
 
-SCHEDULED_TASKS: tuple[ScheduledTask, ...] = ()
+SCHEDULED_TASKS = (
+    # Votes whose closing time passed: closed within a minute of it.
+    ScheduledTask("deliberation.votes.closing:close_due_votes", dt.timedelta(seconds=20)),
+)
 
 
 def _load(target: str) -> Callable[..., Any]:

@@ -100,6 +100,46 @@ def _fill(url: str, server: MailServer, count: int) -> list[str]:
     return ids
 
 
+def _open_due_votes(url: str, count: int) -> list[int]:
+    """``count`` elections whose closing time passed an hour ago, each with one ballot."""
+    from deliberation.votes import services as votes
+    from tests import factories
+    from tests.partnerstate.partnerships import helpers
+
+    engine = make_engine(url)
+    now = utcnow()
+    with make_session_factory(engine)() as db:
+        official = factories.make_user(db, role="official")
+        assembly = helpers.make_assembly(db)
+        voter = factories.make_user(db)
+        helpers.add_member(db, assembly, voter, "member")
+        ids = []
+        for n in range(count):
+            vote = votes.open_election(
+                db, assembly, official, f"Committee {n}", "stv", 1, ["Ana", "Bo"],
+                closes_at=now - dt.timedelta(hours=1), now=now - dt.timedelta(hours=2),
+            )  # fmt: skip
+            votes.cast_ballot(
+                db, vote, voter, [vote.options[0].id], now=now - dt.timedelta(minutes=90)
+            )
+            ids.append(vote.id)
+        db.commit()
+    engine.dispose()
+    return ids
+
+
+def _closes_recorded(url: str) -> Counter[str]:
+    from partnerstate.models import AuditEntry
+
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = connection.scalars(
+            select(AuditEntry.object_id).where(AuditEntry.action == "vote.close")
+        ).all()
+    engine.dispose()
+    return Counter(rows)
+
+
 def _start_worker(url: str, server: MailServer) -> subprocess.Popen[bytes]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PARTNERSTATE_")},
@@ -165,13 +205,17 @@ def test_a_worker_killed_mid_batch_loses_nothing(sqlite_url, slow_mail_server):
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"])
-def test_two_workers_send_each_message_once(engine_name, request, slow_mail_server):
+def test_two_workers_send_each_message_once_and_close_each_vote_once(
+    engine_name, request, slow_mail_server
+):
     url = request.getfixturevalue(f"{engine_name}_url")
     slow_mail_server.recorder.delay = 0.005
     ids = _fill(url, slow_mail_server, 200)
+    votes = _open_due_votes(url, 6)
     workers = [_start_worker(url, slow_mail_server) for _ in range(2)]
     try:
         _wait_for(lambda: len(slow_mail_server.messages) >= len(ids))
+        _wait_for(lambda: len(_closes_recorded(url)) >= len(votes))
         time.sleep(1.0)  # a second send, if any, would arrive now
     finally:
         for process in workers:
@@ -182,3 +226,4 @@ def test_two_workers_send_each_message_once(engine_name, request, slow_mail_serv
     assert set(received) == set(ids)
     assert max(received.values()) == 1
     assert _pending(url) == 0
+    assert _closes_recorded(url) == Counter({str(vote_id): 1 for vote_id in votes})
