@@ -43,6 +43,10 @@ class ScheduledTask:
 SCHEDULED_TASKS = (
     # Votes whose closing time passed: closed within a minute of it.
     ScheduledTask("deliberation.votes.closing:close_due_votes", dt.timedelta(seconds=20)),
+    # Deliberations whose deadline passed: the facilitators are told, once.
+    ScheduledTask("partnerstate.partnerships.deadlines:notify_passed", dt.timedelta(minutes=1)),
+    # Expired reset tokens, old delivered mail and jobs, old login failures.
+    ScheduledTask("partnerstate.housekeeping:purge", dt.timedelta(hours=1)),
 )
 
 

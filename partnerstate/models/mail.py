@@ -20,6 +20,8 @@ from partnerstate.database import Base, UTCDateTime, utcnow
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
+# A job that has run.
+DONE = "done"
 
 
 class OutboxMessage(Base):

@@ -77,3 +77,10 @@ def choices(db: Session, locale: str) -> list[tuple[int, str]]:
 
     rows = db.scalars(select(Assembly).order_by(Assembly.id)).all()
     return [(row.id, assembly_name(row, locale)) for row in rows]
+
+
+def people_with_role(db: Session, assembly_id: int, role: str) -> list[Any]:
+    """The accounts holding ``role`` in the assembly (e.g. its facilitators, to notify)."""
+    from assemblies import services
+
+    return [membership.user for membership in services.members(db, assembly_id, role=role)]

@@ -61,6 +61,7 @@ def clear_account(db: Session, email: str) -> None:
     db.execute(delete(LoginFailure).where(LoginFailure.email == _normalize(email)))
 
 
-def purge_older_than(db: Session, seconds: int) -> None:
-    cutoff = utcnow() - dt.timedelta(seconds=seconds)
-    db.execute(delete(LoginFailure).where(LoginFailure.created_at < cutoff))
+def purge_older_than(db: Session, seconds: int, now: dt.datetime | None = None) -> int:
+    cutoff = (now or utcnow()) - dt.timedelta(seconds=seconds)
+    result = db.execute(delete(LoginFailure).where(LoginFailure.created_at < cutoff))
+    return int(result.rowcount or 0)
