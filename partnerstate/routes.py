@@ -12,6 +12,7 @@ def includeme(config: Any) -> None:
     config.add_route("logout", "/logout")
     config.add_route("register", "/register")
     config.add_route("password_reset", "/password-reset")
+    config.add_route("unsubscribe", "/unsubscribe/{token}")
     config.add_route("password_reset.token", "/password-reset/{token}")
     config.add_route("profile", "/profile")
     config.add_route("profile.tokens", "/profile/tokens")

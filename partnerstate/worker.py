@@ -43,8 +43,14 @@ class ScheduledTask:
 SCHEDULED_TASKS = (
     # Votes whose closing time passed: closed within a minute of it.
     ScheduledTask("deliberation.votes.closing:close_due_votes", dt.timedelta(seconds=20)),
+    # Votes closing within 24 hours: those who have not voted are reminded, once.
+    ScheduledTask("deliberation.votes.notices:remind_non_voters", dt.timedelta(minutes=5)),
     # Deliberations whose deadline passed: the facilitators are told, once.
     ScheduledTask("partnerstate.partnerships.deadlines:notify_passed", dt.timedelta(minutes=1)),
+    # Work that requests left to the worker (fan-outs of notifications).
+    ScheduledTask("partnerstate.jobs:run_due", dt.timedelta(seconds=5)),
+    # The daily digest of notifications, at a fixed local hour.
+    ScheduledTask("partnerstate.mail.digest:send_daily", dt.timedelta(minutes=5)),
     # Expired reset tokens, old delivered mail and jobs, old login failures.
     ScheduledTask("partnerstate.housekeeping:purge", dt.timedelta(hours=1)),
 )

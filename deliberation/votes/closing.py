@@ -17,7 +17,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from deliberation.votes import services
+from deliberation.votes import notices, services
 from deliberation.votes.models import OPEN, Vote
 from partnerstate.mail.delivery import writing
 from partnerstate.partnerships.errors import Conflict
@@ -54,6 +54,7 @@ def close_due_votes(
                 return closed
             try:
                 services.close_vote(db, vote, None)
+                notices.results_published(db, vote)
             except Conflict:  # closed meanwhile (by hand, or by another worker)
                 db.rollback()
             except Exception:

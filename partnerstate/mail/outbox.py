@@ -36,11 +36,14 @@ def enqueue(
     template: str,
     locale: str,
     headers: dict[str, str] | None = None,
+    user_id: int | None = None,
+    link: str | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``template`` in ``locale`` for ``to`` and add it to the outbox.
 
-    Every template receives ``base_url`` (links in mails are absolute, built from
+    ``link`` is the page the message is about (kept for the digest, given to the
+    template). Every template receives ``base_url`` (links in mails are absolute, built from
     PARTNERSTATE_BASE_URL) and ``site_name`` besides ``context``.
     """
     rendered = render(
@@ -49,6 +52,7 @@ def enqueue(
         settings.timezone,
         base_url=public_base_url(settings),
         site_name=settings.site_name,
+        **({"link": link} if link is not None else {}),
         **context,
     )
     message = OutboxMessage(
@@ -60,6 +64,8 @@ def enqueue(
         body_text=rendered.text,
         body_html=rendered.html,
         headers=dict(headers or {}),
+        user_id=user_id,
+        link=link,
     )
     db.add(message)
     return message

@@ -11,6 +11,7 @@ renders in the recipient's language, which is seldom the page's.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import re
@@ -67,6 +68,10 @@ def environment(locale: str, timezone: str) -> jinja2.Environment:
     zone = ZoneInfo(timezone)
     env.filters["datetime"] = lambda value, format="medium": babel.dates.format_datetime(
         value, format=format, tzinfo=zone, locale=locale
+    )
+    # Dates travel through jobs as ISO text.
+    env.filters["iso_datetime"] = lambda value, format="long": babel.dates.format_datetime(
+        dt.datetime.fromisoformat(value), format=format, tzinfo=zone, locale=locale
     )
     env.globals["locale"] = locale
     return env

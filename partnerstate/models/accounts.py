@@ -33,6 +33,10 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Notification mails: "immediate", "daily" (one digest a day) or "off" (in-app only).
+    email_notifications: Mapped[str] = mapped_column(
+        String(10), default="immediate", server_default="immediate"
+    )
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", order_by="ApiToken.created_at", cascade="all, delete-orphan"

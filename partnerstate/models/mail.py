@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerstate.database import Base, UTCDateTime, utcnow
@@ -20,6 +20,9 @@ from partnerstate.database import Base, UTCDateTime, utcnow
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
+# Notifications not mailed on their own: kept for the daily digest, or in-app only.
+DIGEST = "digest"
+IN_APP = "in_app"
 # A job that has run.
 DONE = "done"
 
@@ -35,6 +38,12 @@ class OutboxMessage(Base):
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(254))
+    # The account it is for (notifications; also what the in-app list and the digest read).
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # The page the message is about (the digest lists it).
+    link: Mapped[str | None] = mapped_column(String(500))
     locale: Mapped[str] = mapped_column(String(10))
     subject: Mapped[str] = mapped_column(String(500))
     body_text: Mapped[str] = mapped_column(Text)

@@ -61,7 +61,7 @@ def _announce(
             db, settings, kind=KIND, to=person.email, template=TEMPLATE, locale=locale,
             name=person.display_name,
             title=pick(partnership.title, locale, partnership.locale),
-            link=link,
+            link=link, user_id=person.id,
         )  # fmt: skip
 
 

@@ -84,3 +84,10 @@ def people_with_role(db: Session, assembly_id: int, role: str) -> list[Any]:
     from assemblies import services
 
     return [membership.user for membership in services.members(db, assembly_id, role=role)]
+
+
+def participant_ids(db: Session, assembly_id: int) -> list[int]:
+    """Everyone taking part in the assembly's deliberations (members, facilitators, observers)."""
+    from assemblies import services
+
+    return [m.user_id for m in services.members(db, assembly_id) if m.role in DELIBERATING_ROLES]

@@ -61,9 +61,17 @@ class LoginForm(Form):
     password = PasswordField(_("Password"), [required(), length(1024)])
 
 
+NOTIFICATION_CHOICES = [
+    SelectChoice("immediate", _("By mail, as they happen")),
+    SelectChoice("daily", _("By mail, one summary a day")),
+    SelectChoice("off", _("Not by mail (on the site only)")),
+]
+
+
 class ProfileForm(Form):
     display_name = StringField(_("Display name"), [_display_name])
     locale = SelectField(_("Preferred language"), choices=_language_choices())
+    email_notifications = SelectField(_("Notifications"), choices=NOTIFICATION_CHOICES)
 
 
 class TokenForm(Form):
@@ -148,7 +156,9 @@ def profile(request: Any) -> Any:
         form.locale.data = request.locale_name
     if request.method == "POST" and form.validate():
         user.display_name = form.display_name.data.strip()
-        user.locale = form.locale.data
+        accounts.update_preferences(
+            user, locale=form.locale.data, email_notifications=form.email_notifications.data
+        )
         request.session.flash(request.translate(_("Your profile was saved.")), "success")
         response = HTTPSeeOther(request.route_url("profile"))
         # The profile's language becomes the page language straight away.

@@ -21,6 +21,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email_notifications', sa.String(length=10), server_default='immediate', nullable=False))
+
     op.create_table('jobs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=60), nullable=False),
@@ -43,6 +46,8 @@ def upgrade() -> None:
     sa.Column('message_id', sa.String(length=255), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('recipient', sa.String(length=254), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('link', sa.String(length=500), nullable=True),
     sa.Column('locale', sa.String(length=10), nullable=False),
     sa.Column('subject', sa.String(length=500), nullable=False),
     sa.Column('body_text', sa.Text(), nullable=False),
@@ -56,12 +61,14 @@ def upgrade() -> None:
     sa.Column('delivered_to', sa.String(length=300), nullable=True),
     sa.Column('created_at', partnerstate.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', partnerstate.database.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_outbox_messages_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
     sa.UniqueConstraint('message_id', name=op.f('uq_outbox_messages_message_id'))
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_messages_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_outbox_messages_status_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_messages_user_id'), ['user_id'], unique=False)
 
     op.create_table('password_resets',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -92,6 +99,7 @@ def downgrade() -> None:
     op.drop_table('password_resets')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_messages_status_due')
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_user_id'))
         batch_op.drop_index(batch_op.f('ix_outbox_messages_created_at'))
 
     op.drop_table('outbox_messages')
@@ -99,3 +107,5 @@ def downgrade() -> None:
         batch_op.drop_index('ix_jobs_status_due')
 
     op.drop_table('jobs')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('email_notifications')
