@@ -13,6 +13,8 @@ def includeme(config: Any) -> None:
     config.add_route("register", "/register")
     config.add_route("password_reset", "/password-reset")
     config.add_route("unsubscribe", "/unsubscribe/{token}")
+    config.add_route("verify_email", "/verify-email/{token}")
+    config.add_route("profile.verify_email", "/profile/verify-email")
     config.add_route("password_reset.token", "/password-reset/{token}")
     config.add_route("profile", "/profile")
     config.add_route("profile.tokens", "/profile/tokens")

@@ -131,6 +131,8 @@ def fan_out(db: Session, settings: AppSettings, job: Job, now: dt.datetime) -> b
         preference = (
             user.email_notifications if user.email_notifications in STATUS_FOR else IMMEDIATE
         )
+        if not user.email_verified:  # not mailed until the address is confirmed
+            preference = OFF
         db.add(
             OutboxMessage(
                 message_id=new_message_id(settings),

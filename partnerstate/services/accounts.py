@@ -88,9 +88,13 @@ def create_user(
     password: str | None,
     role: str = GlobalRole.MEMBER,
     locale: str | None = None,
+    verified: bool = True,
 ) -> User:
     """Create an account; raises :class:`DuplicateEmail` if the email is taken and
-    :class:`InvalidDisplayName` for a name the forms would refuse."""
+    :class:`InvalidDisplayName` for a name the forms would refuse.
+
+    ``verified``: whether the address is known to be the person's (an administrator's
+    ``user add``, the demo); self-registration passes False and mails a link."""
     problem = display_name_problem(display_name)
     if problem is not None:
         raise InvalidDisplayName(problem)
@@ -102,6 +106,7 @@ def create_user(
         password_hash=hash_password(password) if password else None,
         role=GlobalRole(role).value,
         locale=locale,
+        email_verified_at=utcnow() if verified else None,
     )
     db.add(user)
     db.flush()

@@ -23,6 +23,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email_notifications', sa.String(length=10), server_default='immediate', nullable=False))
+        batch_op.add_column(sa.Column('email_verified_at', partnerstate.database.UTCDateTime(timezone=True), nullable=True))
+    # Accounts made before verification existed keep being mailed: taken as verified.
+    op.execute("UPDATE users SET email_verified_at = created_at")
 
     op.create_table('jobs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -108,4 +111,5 @@ def downgrade() -> None:
 
     op.drop_table('jobs')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('email_verified_at')
         batch_op.drop_column('email_notifications')
