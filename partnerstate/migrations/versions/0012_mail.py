@@ -1,4 +1,4 @@
-"""mail and scheduled work: the outbox, jobs for the worker, password reset tokens
+"""mail and scheduled work: the outbox, jobs, password resets, email invitations
 
 Revision ID: 0012
 Revises: 0008
@@ -6,7 +6,9 @@ Create Date: 2026-12-07 01:16:39
 
 Messages are recorded in the transaction of the action that causes them and delivered
 by the worker (docs/mail.md); jobs are work a request leaves to the worker (fan-outs,
-once-only notices); password_resets holds the hashed single-use reset tokens.
+once-only notices); password_resets holds the hashed single-use reset tokens; users get
+their notification choice and the time their address was confirmed (older accounts are
+taken as confirmed); assembly_email_invitations are invitations to join by mail.
 """
 
 from alembic import op
@@ -26,6 +28,26 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('email_verified_at', partnerstate.database.UTCDateTime(timezone=True), nullable=True))
     # Accounts made before verification existed keep being mailed: taken as verified.
     op.execute("UPDATE users SET email_verified_at = created_at")
+
+    op.create_table('assembly_email_invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assembly_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('invited_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', partnerstate.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', partnerstate.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('accepted_at', partnerstate.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('accepted_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['accepted_by_id'], ['users.id'], name=op.f('fk_assembly_email_invitations_accepted_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['assembly_id'], ['assemblies.id'], name=op.f('fk_assembly_email_invitations_assembly_id_assemblies'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['users.id'], name=op.f('fk_assembly_email_invitations_invited_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assembly_email_invitations')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_assembly_email_invitations_token_hash'))
+    )
+    with op.batch_alter_table('assembly_email_invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assembly_email_invitations_assembly_id'), ['assembly_id'], unique=False)
 
     op.create_table('jobs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -110,6 +132,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_jobs_status_due')
 
     op.drop_table('jobs')
+    with op.batch_alter_table('assembly_email_invitations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assembly_email_invitations_assembly_id'))
+
+    op.drop_table('assembly_email_invitations')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('email_verified_at')
         batch_op.drop_column('email_notifications')
