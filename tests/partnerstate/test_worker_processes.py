@@ -166,7 +166,9 @@ def _pending(url: str) -> int:
     engine = make_engine(url)
     with engine.connect() as connection:
         count = connection.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent")
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status != "sent", OutboxMessage.kind == "password_reset")
         )
     engine.dispose()
     return int(count or 0)
@@ -214,7 +216,7 @@ def test_two_workers_send_each_message_once_and_close_each_vote_once(
     votes = _open_due_votes(url, 6)
     workers = [_start_worker(url, slow_mail_server) for _ in range(2)]
     try:
-        _wait_for(lambda: len(slow_mail_server.messages) >= len(ids))
+        _wait_for(lambda: set(ids) <= set(_received(slow_mail_server)))
         _wait_for(lambda: len(_closes_recorded(url)) >= len(votes))
         time.sleep(1.0)  # a second send, if any, would arrive now
     finally:
@@ -223,7 +225,7 @@ def test_two_workers_send_each_message_once_and_close_each_vote_once(
         errors = [process.communicate(timeout=30)[1].decode() for process in workers]
     assert [process.returncode for process in workers] == [0, 0], errors
     received = _received(slow_mail_server)
-    assert set(received) == set(ids)
+    assert set(ids) <= set(received)  # and the closes' notices to the electorate
     assert max(received.values()) == 1
     assert _pending(url) == 0
     assert _closes_recorded(url) == Counter({str(vote_id): 1 for vote_id in votes})
