@@ -1,6 +1,7 @@
 """Housekeeping, run by the worker every hour: forget what is no longer needed.
 
-Expired password reset requests, delivered mail older than :data:`KEEP_DELIVERED`
+Expired password reset requests, delivered mail and in-app notices older than
+:data:`KEEP_DELIVERED`
 (failed and waiting mail stay until an official acts), finished jobs as old, and
 login failures past the throttling window. Server-side sessions, when they exist,
 belong here too.
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from partnerstate.mail.delivery import writing
 from partnerstate.models import Job, OutboxMessage
-from partnerstate.models.mail import DONE, SENT
+from partnerstate.models.mail import DONE, IN_APP, SENT
 from partnerstate.services import password_reset, throttle
 from partnerstate.settings import AppSettings
 
@@ -31,7 +32,9 @@ def purge(session_factory: sessionmaker[Session], settings: AppSettings, now: dt
         removed += (
             db.execute(
                 delete(OutboxMessage).where(
-                    OutboxMessage.status == SENT, OutboxMessage.sent_at < cutoff
+                    (OutboxMessage.status == SENT) & (OutboxMessage.sent_at < cutoff)
+                    # In-app notices (not mailed, or gathered into a digest) age alike.
+                    | (OutboxMessage.status == IN_APP) & (OutboxMessage.created_at < cutoff)
                 )
             ).rowcount
             or 0

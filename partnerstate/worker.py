@@ -88,7 +88,12 @@ class Worker:
             if not force and last is not None and now - last < task.every:
                 continue
             self._last_run[task.target] = now
-            done[task.target] = _load(task.target)(self.session_factory, self.settings, now)
+            try:
+                done[task.target] = _load(task.target)(self.session_factory, self.settings, now)
+            except Exception:
+                # One task failing (a vote that cannot be counted…) must not stop the
+                # others, nor the delivery of mail; it runs again next period.
+                log.exception("worker: scheduled task %s failed", task.target)
         return done
 
     def deliver(self) -> int:

@@ -57,7 +57,8 @@ def show_message(request: Any) -> dict[str, Any]:
 @view_config(route_name="outbox.retry", permission=perms.MANAGE_OUTBOX, request_method="POST")
 def retry_message(request: Any) -> Any:
     message = _message(request)
-    if message.status != SENT:
+    # Only mail that is meant to go out: not what went, nor in-app notices.
+    if message.status in (FAILED, PENDING):
         delivery.retry(request.db, message, request.user)
         request.session.flash(
             request.translate(_("The message will be sent again within a minute.")), "success"

@@ -28,6 +28,8 @@ def test_purge_removes_only_what_expired(db, session_factory):
     password_reset.request_reset(db, settings, ThrottlePolicy(), user.email, "192.0.2.1", long_ago)
     password_reset.request_reset(db, settings, ThrottlePolicy(), user.email, "192.0.2.1", now)
     old_sent, new_sent, old_failed = queue(db, settings), queue(db, settings), queue(db, settings)
+    old_notice = queue(db, settings)
+    old_notice.status, old_notice.created_at = "in_app", long_ago
     old_sent.status, old_sent.sent_at = "sent", long_ago
     new_sent.status, new_sent.sent_at = "sent", now
     old_failed.status, old_failed.created_at = "failed", long_ago
@@ -37,7 +39,7 @@ def test_purge_removes_only_what_expired(db, session_factory):
     db.flush()
     db.query(LoginFailure).update({"created_at": long_ago})
     db.commit()
-    ids = old_sent.id, new_sent.id, old_failed.id
+    ids = old_sent.id, new_sent.id, old_failed.id, old_notice.id
 
     assert housekeeping.purge(session_factory, settings, now) > 0
     db.expire_all()

@@ -201,3 +201,23 @@ def test_folder_transport_writes_whole_files(tmp_path):
     mail.set_content("hello")
     assert FolderTransport(str(tmp_path)).send(mail) == "abc.1@example.org.eml"
     assert [p.name for p in tmp_path.iterdir()] == ["abc.1@example.org.eml"]
+
+
+def test_a_failing_task_does_not_stop_the_others_nor_delivery(db, session_factory, tmp_path):
+    from partnerstate import worker as worker_module
+
+    settings = settings_for(mail_folder=str(tmp_path))
+    queue(db, settings)
+    ran = []
+    worker_module.broken_task = lambda *_args: 1 / 0
+    worker_module.counting_task = lambda *_args: ran.append(1) or 1
+    tasks = (
+        worker_module.ScheduledTask("partnerstate.worker:broken_task", dt.timedelta(minutes=1)),
+        worker_module.ScheduledTask("partnerstate.worker:counting_task", dt.timedelta(minutes=1)),
+    )
+    try:
+        Worker(settings, session_factory, tasks=tasks).run_once(force=True)
+    finally:
+        del worker_module.broken_task, worker_module.counting_task
+    assert ran == [1]
+    assert len(os.listdir(tmp_path)) == 1  # the mail went out all the same

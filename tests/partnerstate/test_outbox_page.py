@@ -65,3 +65,13 @@ def test_members_and_visitors_cannot_see_the_outbox(app, member_app, db):
 def test_an_unknown_message_is_a_404(official_app):
     official_app.get("/outbox/999999", status=404)
     official_app.get("/outbox/99999999999999999999999", status=404)
+
+
+def test_an_in_app_notice_cannot_be_sent_by_retry(official_app, db):
+    message = queue(db, settings_for(), to="quiet@example.org")
+    message.status = "in_app"
+    db.commit()
+    token = csrf_token(official_app, "/profile")
+    official_app.post(f"/outbox/{message.id}/retry", {"csrf_token": token}, status=303)
+    db.expire_all()
+    assert db.get(OutboxMessage, message.id).status == "in_app"
