@@ -82,6 +82,8 @@ def includeme(config: Any) -> None:
     route("assemblies.edit", base + "/edit", factory=CONTEXT)
     route("assemblies.calendar", base + "/calendar.ics", factory=CONTEXT)
     route("assemblies.members", base + "/members", factory=CONTEXT)
+    route("assemblies.invite", base + "/invite", factory=CONTEXT)
+    route("assemblies.invitation", "/invitations/{token}")
     route("assemblies.member_role", base + r"/members/{uid:\d+}/role", factory=CONTEXT)
     route("assemblies.member_remove", base + r"/members/{uid:\d+}/remove", factory=CONTEXT)
     route("assemblies.member_verify", base + r"/members/{uid:\d+}/verify", factory=CONTEXT)

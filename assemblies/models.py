@@ -190,6 +190,27 @@ class Invitation(Base):
     used_by: Mapped[User | None] = relationship("User", foreign_keys=[used_by_id])
 
 
+class EmailInvitation(Base):
+    """An invitation mailed to an address: its link makes the person a member (with
+    ``role``) once they are signed in, whatever account they sign in with. Single-use;
+    only the token's SHA-256 digest is kept."""
+
+    __tablename__ = "assembly_email_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class Meeting(Base):
     """A meeting of the assembly: when, where, its agenda, then minutes and attendance."""
 

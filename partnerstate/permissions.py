@@ -15,6 +15,9 @@ EDIT_PROFILE = "profile.edit"
 VIEW_AUDIT_LOG = "audit.view"
 """Read the audit log of officials' actions."""
 
+MANAGE_OUTBOX = "outbox.manage"
+"""See the mail the app sends (pending, failed, delivered) and send a failed one again."""
+
 # Commons register
 PROPOSE_COMMONS = "commons.propose"
 EDIT_COMMONS = "commons.edit"

@@ -51,6 +51,7 @@ class RootContext:
         (perms.Allow, perms.Authenticated, perms.PROPOSE_COMMONS),
         (perms.Allow, perms.Authenticated, perms.JOIN_ASSEMBLY),
         (perms.Allow, perms.OFFICIAL, perms.VIEW_AUDIT_LOG),
+        (perms.Allow, perms.OFFICIAL, perms.MANAGE_OUTBOX),
         (perms.Allow, perms.OFFICIAL, perms.CREATE_ASSEMBLY),
         (perms.Allow, perms.OFFICIAL, perms.VALIDATE_COMMONS),
         (perms.Allow, perms.OFFICIAL, perms.DRAFT_PARTNERSHIP),

@@ -39,6 +39,11 @@ class AppSettings:
     throttle_address_failures: int = 300
     throttle_window_seconds: int = 900
     throttle_delay_seconds: int = 30
+    # Mail and scheduled work (docs/mail.md).
+    base_url: str = ""
+    smtp_url: str = ""
+    mail_from: str = "partnerstate <noreply@localhost>"
+    mail_folder: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -61,7 +66,14 @@ _SOURCES: list[tuple[str, str, type]] = [
     ("throttle_address_failures", "PARTNERSTATE_THROTTLE_ADDRESS_FAILURES", int),
     ("throttle_window_seconds", "PARTNERSTATE_THROTTLE_WINDOW_SECONDS", int),
     ("throttle_delay_seconds", "PARTNERSTATE_THROTTLE_DELAY_SECONDS", int),
+    ("base_url", "PARTNERSTATE_BASE_URL", str),
+    ("smtp_url", "PARTNERSTATE_SMTP_URL", str),
+    ("mail_from", "PARTNERSTATE_MAIL_FROM", str),
+    ("mail_folder", "PARTNERSTATE_MAIL_FOLDER", str),
 ]
+
+# Where links in mails point when no PARTNERSTATE_BASE_URL is set (development only).
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:6543"
 
 
 def _convert(value: object, kind: type, name: str) -> object:
@@ -102,4 +114,26 @@ def load_settings(
             )
         # Development: a fresh secret per process is acceptable (logs out on restart).
         settings = AppSettings(**{**settings.__dict__, "secret": secrets.token_hex(32)})
+    if settings.production and not settings.base_url:
+        raise SettingsError(
+            "PARTNERSTATE_BASE_URL is required in production (e.g. https://participate.example.org):"
+            " every link in a mail is built from it"
+        )
     return settings
+
+
+def public_base_url(settings: AppSettings) -> str:
+    """The public address that links in mails and PDFs made outside a request start with."""
+    return (settings.base_url or DEVELOPMENT_BASE_URL).rstrip("/")
+
+
+def mail_folder(settings: AppSettings) -> str:
+    """Where messages are written as .eml files when no SMTP server is configured:
+    PARTNERSTATE_MAIL_FOLDER, else ``mail/`` next to a SQLite database, else ``./mail``."""
+    if settings.mail_folder:
+        return settings.mail_folder
+    url = settings.database_url
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        database_file = url.removeprefix("sqlite:///")
+        return os.path.join(os.path.dirname(os.path.abspath(database_file)), "mail")
+    return os.path.abspath("mail")

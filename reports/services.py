@@ -253,7 +253,20 @@ def issue(
         locale=locale,
         sha256=sha256,
     )
+    _tell_signatories(db, item, partnership, locale)
     return item
+
+
+def _tell_signatories(db: Session, item: Charter, partnership: Any, locale: str) -> None:
+    """The named signatories learn that the charter awaits their signature."""
+    from partnerstate.mail import notices
+
+    signatories = [i for i in (item.city_signatory_id, item.commons_signatory_id) if i]
+    notices.announce(
+        db, kind="charter_to_sign", template="mail/charter_to_sign.jinja2",
+        user_ids=signatories, path=f"/charters/{item.id}",
+        params={"title": dict(partnership.title)}, assembly_locale=locale,
+    )  # fmt: skip
 
 
 def _name(user: User | None) -> str:

@@ -124,6 +124,8 @@ def app_settings(database_url: str) -> dict[str, Any]:
         "partnerstate.secret": TEST_SECRET,
         "partnerstate.environment": "testing",
         "partnerstate.validate_api_responses": "true",
+        # Links in mails start with this (PARTNERSTATE_BASE_URL).
+        "partnerstate.base_url": "https://participate.example.org",
     }
 
 
@@ -194,3 +196,17 @@ def official_app(app: webtest.TestApp, official: Any) -> webtest.TestApp:
 def bearer(db: Session, user: Any) -> dict[str, str]:
     """Authorization headers for ``user``'s new API token."""
     return {"Authorization": f"Bearer {factories.make_token(db, user)}"}
+
+
+# --- mail -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mail_server() -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) on a free local port; ``.messages`` holds what it got."""
+    from tests.mailserver import MailServer
+
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()

@@ -18,6 +18,7 @@ from assemblies.models import Assembly, JoinRequest, Membership, ResidentVerific
 from assemblies.services.errors import AlreadyMember, Conflict, NotFound
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
+from partnerstate.mail import notices
 from partnerstate.models import AuditEntry, User
 from partnerstate.services import accounts, audit
 
@@ -411,6 +412,7 @@ def approve_request(
         db, actor, "assembly.join_approve", "assembly", assembly.id,
         user_id=user.id, request_id=join_request.id, role=role,
     )  # fmt: skip
+    _tell_requester(db, assembly, user.id, "join_approved", role=role)
     try:
         return add_member(db, assembly, user, role, actor=actor)
     except AlreadyMember as error:
@@ -429,4 +431,19 @@ def refuse_request(db: Session, join_request: JoinRequest, actor: User, reason: 
         db, actor, "assembly.join_refuse", "assembly", join_request.assembly_id,
         user_id=join_request.user_id, request_id=join_request.id, reason=reason,
     )  # fmt: skip
+    assembly = db.get(Assembly, join_request.assembly_id)
+    if assembly is not None:
+        _tell_requester(db, assembly, join_request.user_id, "join_refused", reason=reason)
     db.flush()
+
+
+def _tell_requester(
+    db: Session, assembly: Assembly, user_id: int, kind: str, **params: str
+) -> None:
+    """The person who asked to join learns the decision (mail as chosen, and in-app)."""
+    name = dict(assembly.name) if isinstance(assembly.name, dict) else str(assembly.name)
+    notices.announce(
+        db, kind=kind, template=f"mail/{kind}.jinja2", user_ids=[user_id],
+        path=f"/assemblies/{assembly.id}", assembly_locale=assembly.default_locale,
+        params={"assembly": name, **params},
+    )  # fmt: skip

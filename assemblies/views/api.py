@@ -12,6 +12,7 @@ from typing import Any
 
 from assemblies import rules, services
 from assemblies.models import Assembly, JoinRequest, Meeting, Membership
+from assemblies.services import email_invitations
 from assemblies.views.common import site_tz
 from partnerstate import permissions as perms
 from partnerstate.api import ApiError, api_config, error_response
@@ -420,8 +421,19 @@ def verify(request: Any) -> Any:
 @api_config(
     route_name="api.assembly.invitations",
     request_method="POST",
-    permission=perms.MANAGE_RESIDENTS,
+    permission=perms.MANAGE_MEMBERS,
 )
+def invitations(request: Any) -> dict[str, Any]:
+    """With ``email``: an invitation by mail (officials and facilitators); without: codes
+    (officials only, who alone may vouch for residents)."""
+    body = request.openapi_validated.body or {}
+    if "email" in body:
+        return invite(request)
+    if not request.has_permission(perms.MANAGE_RESIDENTS):
+        raise ApiError(403, _("Only officials issue invitation codes."))
+    return issue_invitations(request)
+
+
 def issue_invitations(request: Any) -> dict[str, Any]:
     """Issue single-use codes: 201 ``{codes}`` (shown only in this response)."""
     assembly = request.context.assembly
@@ -577,3 +589,29 @@ def record_minutes(request: Any) -> dict[str, Any]:
     except rules.Invalid as error:
         raise _invalid(error) from None
     return meeting_json(request, meeting)
+
+
+def invite(request: Any) -> dict[str, Any]:
+    """Mail an invitation to join (a link that makes the person a member)."""
+    body = request.openapi_validated.body
+    if "role" not in body:
+        message = _("This field is required.")
+        raise ApiError(422, message, fields={"role": message})
+    try:
+        invitation = email_invitations.invite(
+            request.db,
+            request.registry["partnerstate.settings"],
+            request.context.assembly,
+            body["email"],
+            body["role"],
+            request.user,
+        )
+    except rules.Invalid as error:
+        raise _invalid(error) from None
+    request.response.status = 201
+    return {
+        "id": invitation.id,
+        "email": invitation.email,
+        "role": invitation.role,
+        "expires_at": _iso(invitation.expires_at),
+    }

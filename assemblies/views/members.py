@@ -20,6 +20,7 @@ from assemblies.forms import (
     RoleForm,
     localize_choices,
 )
+from assemblies.services import email_invitations
 from assemblies.views.common import assembly_name, can, flash, role_label
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
@@ -35,7 +36,11 @@ def _members_url(request: Any) -> str:
 PAGE_SIZE = 100
 
 
-def _member_page(request: Any, add_form: AddMemberForm | None = None) -> dict[str, Any]:
+def _member_page(
+    request: Any,
+    add_form: AddMemberForm | None = None,
+    invite_form: AddMemberForm | None = None,
+) -> dict[str, Any]:
     """The people of the assembly, a page at a time (a city's assembly may be very large)."""
     assembly = request.context.assembly
     db = request.db
@@ -70,6 +75,10 @@ def _member_page(request: Any, add_form: AddMemberForm | None = None) -> dict[st
         "can_manage": can_manage,
         "can_residents": can(request, perms.MANAGE_RESIDENTS),
         "add_form": add_form or localize_choices(AddMemberForm.from_request(request), request),
+        "invite_form": invite_form
+        or localize_choices(
+            AddMemberForm(prefix="invite", meta={"locales": [request.locale_name]}), request
+        ),
         "role_forms": role_forms,
         "requests": requests,
         "approve_forms": approve_forms,
@@ -382,3 +391,35 @@ def refuse(request: Any) -> Any:
         "join_request": join_request,
         "form": form,
     }
+
+
+@view_config(
+    route_name="assemblies.invite",
+    renderer="assemblies/members.jinja2",
+    permission=perms.MANAGE_MEMBERS,
+    request_method="POST",
+)
+def invite(request: Any) -> Any:
+    """Invite an address by mail: its link makes the person a member."""
+    form = localize_choices(AddMemberForm.from_request(request, prefix="invite"), request)
+    if form.validate():
+        try:
+            email_invitations.invite(
+                request.db,
+                request.registry["partnerstate.settings"],
+                request.context.assembly,
+                form.email.data,
+                form.role.data,
+                request.user,
+            )
+        except rules.Invalid as error:
+            for field, message in error.fields.items():
+                form.add_error(field if field in ("email", "role") else "email", message)
+        else:
+            flash(
+                request,
+                _("An invitation was mailed to ${email}.", mapping={"email": form.email.data}),
+            )
+            return HTTPSeeOther(_members_url(request))
+    request.response.status = 422
+    return _member_page(request, invite_form=form)

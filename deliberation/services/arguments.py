@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from deliberation.debate_models import Argument
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
+from partnerstate.mail import notices
 from partnerstate.models import User
 from partnerstate.partnerships import membership
 from partnerstate.partnerships import services as partnerships
@@ -115,7 +116,22 @@ def post(
     )
     db.add(argument)
     db.flush()
+    if parent is not None and parent.author_id not in (None, author.id):
+        _announce_reply(db, partnership, parent.author_id)
     return argument
+
+
+def _announce_reply(db: Session, partnership: Partnership, user_id: int) -> None:
+    """The author of the post replied to is told (by mail as they chose, and in-app)."""
+    notices.announce(
+        db,
+        kind="argument_reply",
+        template="mail/argument_reply.jinja2",
+        user_ids=[user_id],
+        path=f"/partnerships/{partnership.id}",
+        params={"title": dict(partnership.title)},
+        assembly_locale=partnership.locale,
+    )
 
 
 def can_edit(argument: Argument, user: User | None, now: dt.datetime | None = None) -> bool:

@@ -9,6 +9,7 @@ from pyramid.view import view_config
 from deliberation.services import notifications
 from partnerstate import permissions as perms
 from partnerstate.database import utcnow
+from partnerstate.mail import notices
 from partnerstate.partnerships import vocabulary as vocab
 
 
@@ -32,6 +33,8 @@ def notifications_page(request: Any) -> dict[str, Any]:
     notifications.mark_seen(request.db, user, utcnow())
     return {
         "items": items,
+        # Stored notices (votes, results, reminders, replies), also mailed as chosen.
+        "notices": notices.recent_for(request.db, user),
         "new_count": sum(1 for item in items if item.new),
         "seen_before": seen_before,
         "vocab": vocab,

@@ -14,7 +14,7 @@ from typing import Any
 from pyramid.response import Response
 
 from deliberation.votes import ballots as ballot_data
-from deliberation.votes import services
+from deliberation.votes import notices, services
 from deliberation.votes.models import CLOSED, Vote, VoteOption
 from partnerstate import permissions as perms
 from partnerstate.api import ApiError, api_config
@@ -115,6 +115,7 @@ def open_partnership_vote(request: Any) -> dict[str, Any]:
         quorum_percent=body.get("quorum_percent"),
         closes_at=closes_at,
     )
+    notices.vote_opened(request.db, vote)
     return _created(request, vote)
 
 
@@ -134,6 +135,7 @@ def open_election(request: Any) -> dict[str, Any]:
         closes_at=closes_at,
         locale=request.locale_name,
     )
+    notices.vote_opened(request.db, vote)
     return _created(request, vote)
 
 
@@ -194,7 +196,9 @@ def cast_ballot(request: Any) -> dict[str, Any]:
 
 @api_config(route_name="api.vote.close", request_method="POST", permission=perms.CLOSE_VOTE)
 def close_vote(request: Any) -> dict[str, Any]:
-    return services.close_vote(request.db, request.context.vote, request.user)
+    result = services.close_vote(request.db, request.context.vote, request.user)
+    notices.results_published(request.db, request.context.vote)
+    return result
 
 
 @api_config(route_name="api.vote.strike", request_method="POST", permission=perms.STRIKE_ELECTOR)

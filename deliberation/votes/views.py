@@ -14,7 +14,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from deliberation.votes import ballots as ballot_data
-from deliberation.votes import charts, forms, services
+from deliberation.votes import charts, forms, notices, services
 from deliberation.votes.models import CLOSED, Vote
 from partnerstate import permissions as perms
 from partnerstate.forms import add_rule_errors
@@ -202,6 +202,7 @@ def close(request: Any) -> Any:
     if request.method == "POST":
         try:
             services.close_vote(request.db, vote, request.user)
+            notices.results_published(request.db, vote)
         except ServiceError as error:
             _flash_error(request, error)
             return HTTPSeeOther(request.route_url("votes.show", id=vote.id))
@@ -302,6 +303,7 @@ def new_vote(request: Any) -> Any:
             quorum_percent=form.quorum_percent.data,
             closes_at=closes_at,
         )
+        notices.vote_opened(request.db, vote)
     except ServiceError as error:
         request.response.status = error.status
         _show_errors(form, error)
@@ -384,6 +386,7 @@ def new_election(request: Any) -> Any:
         return page
     try:
         vote = services.open_election(request.db, assembly, request.user, **settings)
+        notices.vote_opened(request.db, vote)
     except ServiceError as error:
         request.response.status = error.status
         _show_errors(form, error)

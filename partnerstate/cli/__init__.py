@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "ballots": "partnerstate.cli.ballots:ballots",
     "shell": "partnerstate.cli.shell:shell",
     "census": "partnerstate.cli.census:census",
+    "worker": "partnerstate.cli.worker:worker",
 }
 
 

@@ -40,19 +40,47 @@ def freeze_startup_objects() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=6543, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Do not deliver mail or run scheduled work here (run `partnerstate worker`).",
+)
 @db_option
-def serve(database_url: str, demo: bool, host: str, port: int, threads: int) -> None:
-    """Create or migrate the database, then serve the application."""
+def serve(
+    database_url: str, demo: bool, host: str, port: int, threads: int, no_worker: bool
+) -> None:
+    """Create or migrate the database, then serve the application.
+
+    Unless ``--no-worker``, a background thread delivers mail and runs scheduled work
+    (closing votes on time…), so that this one command does everything.
+    """
     import waitress
 
     from partnerstate import main
     from partnerstate.settings import SettingsError
 
-    initialize(database_url, demo, f"http://{_reachable(host)}:{port}")
+    site_url = f"http://{_reachable(host)}:{port}"
+    initialize(database_url, demo, site_url)
     try:
-        app = main({}, **{"partnerstate.database_url": database_url})
+        # Links in mails point here unless PARTNERSTATE_BASE_URL (which wins) says otherwise.
+        app = main(
+            {}, **{"partnerstate.database_url": database_url, "partnerstate.base_url": site_url}
+        )
     except SettingsError as error:
         raise SystemExit(f"Error: {error}") from None
+    worker = None
+    if not no_worker:
+        from partnerstate.database import make_session_factory
+        from partnerstate.worker import WorkerThread
+
+        registry = app.registry
+        worker = WorkerThread(
+            registry["partnerstate.settings"], make_session_factory(registry["db_engine"])
+        ).start()
     freeze_startup_objects()
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="partnerstate")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="partnerstate")
+    finally:
+        if worker is not None:
+            worker.stop()

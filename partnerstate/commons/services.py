@@ -243,7 +243,20 @@ def validate(db: Session, commons: Commons, official: User) -> Commons:
     if commons.status == tx.ARCHIVED:
         raise StateConflict(_("An archived commons cannot be validated."))
     _publish(db, commons, official, utcnow())
+    _tell_proposer(db, commons, official, "commons_validated")
     return commons
+
+
+def _tell_proposer(db: Session, commons: Commons, official: User, kind: str, **params: Any) -> None:
+    """The person who proposed the commons learns the decision (mail as chosen, in-app)."""
+    from partnerstate.mail import notices
+
+    if commons.proposer_id is None or commons.proposer_id == official.id:
+        return
+    notices.announce(
+        db, kind=kind, template=f"mail/{kind}.jinja2", user_ids=[commons.proposer_id],
+        path=f"/commons/{commons.id}", params={"name": dict(commons.name), **params},
+    )  # fmt: skip
 
 
 def reject(db: Session, commons: Commons, official: User, reason: Any) -> Commons:
@@ -263,6 +276,7 @@ def reject(db: Session, commons: Commons, official: User, reason: Any) -> Common
         )
     )
     audit.record(db, official, "commons.reject", "commons", commons.id, reason=text)
+    _tell_proposer(db, commons, official, "commons_rejected", reason=text)
     return commons
 
 

@@ -33,6 +33,13 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When the owner proved the address is theirs (a link by mail); None: not yet, and
+    # no notification is mailed there until then.
+    email_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Notification mails: "immediate", "daily" (one digest a day) or "off" (in-app only).
+    email_notifications: Mapped[str] = mapped_column(
+        String(10), default="immediate", server_default="immediate"
+    )
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", order_by="ApiToken.created_at", cascade="all, delete-orphan"
@@ -41,6 +48,10 @@ class User(Base):
     @property
     def role_label(self) -> object:
         return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_official(self) -> bool:

@@ -77,3 +77,17 @@ def choices(db: Session, locale: str) -> list[tuple[int, str]]:
 
     rows = db.scalars(select(Assembly).order_by(Assembly.id)).all()
     return [(row.id, assembly_name(row, locale)) for row in rows]
+
+
+def people_with_role(db: Session, assembly_id: int, role: str) -> list[Any]:
+    """The accounts holding ``role`` in the assembly (e.g. its facilitators, to notify)."""
+    from assemblies import services
+
+    return [membership.user for membership in services.members(db, assembly_id, role=role)]
+
+
+def participant_ids(db: Session, assembly_id: int) -> list[int]:
+    """Everyone taking part in the assembly's deliberations (members, facilitators, observers)."""
+    from assemblies import services
+
+    return [m.user_id for m in services.members(db, assembly_id) if m.role in DELIBERATING_ROLES]

@@ -414,7 +414,29 @@ def move(
         **({"ends_at": ends_at.isoformat()} if move_.needs_deadline and ends_at else {}),
         **dict(details or {}),
     )
+    if name in ("open_deliberation", "reopen_deliberation"):
+        _announce_deliberation(db, partnership)
     return partnership
+
+
+def _announce_deliberation(db: Session, partnership: Partnership) -> None:
+    """Tell the assembly's participants, by mail as each chose and in-app (one job)."""
+    from partnerstate.mail import notices
+
+    assembly = membership.get_assembly(db, partnership.assembly_id)
+    ends_at = partnership.deliberation_ends_at
+    notices.announce(
+        db,
+        kind="deliberation_opened",
+        template="mail/deliberation_opened.jinja2",
+        user_ids=membership.participant_ids(db, partnership.assembly_id),
+        path=f"/partnerships/{partnership.id}",
+        params={
+            "title": dict(partnership.title),
+            "ends_at": ends_at.isoformat() if ends_at else None,
+        },
+        assembly_locale=membership.assembly_locale(assembly, partnership.locale),
+    )
 
 
 def _stamp(

@@ -29,6 +29,35 @@ class DuplicateEmail(Exception):
     """An account with this email already exists."""
 
 
+class InvalidPreference(ValueError):
+    """A language or notification choice that does not exist."""
+
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+# How notifications come by mail (see partnerstate/mail/notices.py).
+EMAIL_NOTIFICATIONS = ("immediate", "daily", "off")
+
+
+def update_preferences(
+    user: User, locale: str | None = None, email_notifications: str | None = None
+) -> None:
+    """Change the user's language and/or notification mails; None leaves one as it is."""
+    from partnerstate.i18n import LOCALES
+
+    if locale is not None and locale not in LOCALES:
+        raise InvalidPreference("locale", _("This language is not available."))
+    if email_notifications is not None and email_notifications not in EMAIL_NOTIFICATIONS:
+        raise InvalidPreference("email_notifications", _("Choose immediate, daily or off."))
+    if locale is not None:
+        user.locale = locale
+    if email_notifications is not None:
+        user.email_notifications = email_notifications
+
+
 class InvalidDisplayName(ValueError):
     """A display name that :func:`display_name_problem` refuses."""
 
@@ -60,9 +89,13 @@ def create_user(
     password: str | None,
     role: str = GlobalRole.MEMBER,
     locale: str | None = None,
+    verified: bool = True,
 ) -> User:
     """Create an account; raises :class:`DuplicateEmail` if the email is taken and
-    :class:`InvalidDisplayName` for a name the forms would refuse."""
+    :class:`InvalidDisplayName` for a name the forms would refuse.
+
+    ``verified``: whether the address is known to be the person's (an administrator's
+    ``user add``, the demo); self-registration passes False and mails a link."""
     problem = display_name_problem(display_name)
     if problem is not None:
         raise InvalidDisplayName(problem)
@@ -74,6 +107,7 @@ def create_user(
         password_hash=hash_password(password) if password else None,
         role=GlobalRole(role).value,
         locale=locale,
+        email_verified_at=utcnow() if verified else None,
     )
     db.add(user)
     db.flush()

@@ -153,7 +153,14 @@ def forgive(db: Session, email: str, address: str) -> None:
     )
 
 
-def purge_older_than(db: Session, seconds: int) -> int:
+def clear_account(db: Session, email: str) -> None:
+    """After a password reset: its owner proved control of the address, and every guess
+    counted so far was at the password that no longer exists."""
+    db.execute(delete(LoginFailure).where(LoginFailure.email == _normalize(email)))
+
+
+def purge_older_than(db: Session, seconds: int, now: dt.datetime | None = None) -> int:
     """Delete failures older than ``seconds`` (for the scheduler); return how many."""
-    cutoff = utcnow() - dt.timedelta(seconds=seconds)
-    return db.execute(delete(LoginFailure).where(LoginFailure.created_at < cutoff)).rowcount or 0
+    cutoff = (now or utcnow()) - dt.timedelta(seconds=seconds)
+    result = db.execute(delete(LoginFailure).where(LoginFailure.created_at < cutoff))
+    return int(result.rowcount or 0)

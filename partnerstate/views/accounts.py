@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound, HTTPSeeOther
+from pyramid.renderers import render_to_response
 from pyramid.security import forget, remember
 from pyramid.view import view_config
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
@@ -16,7 +17,7 @@ from partnerstate.forms import Form, length, required
 from partnerstate.headers import no_store
 from partnerstate.i18n import DOMAIN, LOCALES, _
 from partnerstate.ids import parse_id
-from partnerstate.services import accounts, sessions, throttle
+from partnerstate.services import accounts, email_verification, sessions, throttle
 from partnerstate.services.passwords import MIN_PASSWORD_LENGTH
 from partnerstate.views.navigation import local_path, remember_locale
 from partnerstate.views.throttling import (
@@ -64,9 +65,17 @@ class LoginForm(Form):
     password = PasswordField(_("Password"), [required(), length(1024)])
 
 
+NOTIFICATION_CHOICES = [
+    SelectChoice("immediate", _("By mail, as they happen")),
+    SelectChoice("daily", _("By mail, one summary a day")),
+    SelectChoice("off", _("Not by mail (on the site only)")),
+]
+
+
 class ProfileForm(Form):
     display_name = StringField(_("Display name"), [_display_name])
     locale = SelectField(_("Preferred language"), choices=_language_choices())
+    email_notifications = SelectField(_("Notifications"), choices=NOTIFICATION_CHOICES)
 
 
 class TokenForm(Form):
@@ -101,24 +110,19 @@ def _profile_page(request: Any, **forms: Any) -> dict[str, Any]:
 def register(request: Any) -> Any:
     form = RegisterForm.from_request(request, locale=request.locale_name)
     if request.method == "POST" and form.validate():
-        try:
-            user = accounts.create_user(
-                request.db,
-                email=form.email.data,
-                display_name=form.display_name.data,
-                password=form.password.data,
-                locale=form.locale.data,
-            )
-        except accounts.DuplicateEmail:
-            form.add_error("email", _("An account with this email already exists."))
-        else:
-            remember(request, user.id)
-            request.session.flash(
-                request.translate(_("Welcome! Your account is ready.")), "success"
-            )
-            response = HTTPSeeOther(request.route_url("home"))
-            remember_device(request, response, user.email)
-            return response
+        # The same answer whether or not the address has an account: its owner is
+        # mailed instead (partnerstate/services/email_verification.py).
+        email_verification.register(
+            request.db,
+            request.registry["partnerstate.settings"],
+            email=form.email.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            locale=form.locale.data,
+        )
+        return render_to_response(
+            "register_sent.jinja2", {"email": form.email.data.strip()}, request=request
+        )
     if form.errors:
         request.response.status = 422
     return {"form": form}
@@ -191,7 +195,9 @@ def profile(request: Any) -> Any:
         form.locale.data = request.locale_name
     if request.method == "POST" and form.validate():
         user.display_name = form.display_name.data.strip()
-        user.locale = form.locale.data
+        accounts.update_preferences(
+            user, locale=form.locale.data, email_notifications=form.email_notifications.data
+        )
         request.session.flash(request.translate(_("Your profile was saved.")), "success")
         response = HTTPSeeOther(request.route_url("profile"))
         # The profile's language becomes the page language straight away.
@@ -291,3 +297,37 @@ def revoke_token(request: Any) -> Any:
     if accounts.revoke_token(request.db, request.user, token_id):
         request.session.flash(request.translate(_("The token was revoked.")), "success")
     return HTTPFound(request.route_url("profile"))
+
+
+@view_config(route_name="verify_email", renderer="verify_email.jinja2", request_method="GET")
+def verify_email(request: Any) -> Any:
+    """The link from the mail: the address is confirmed and its owner signed in."""
+    no_store(request)
+    request.response.headers["Referrer-Policy"] = "no-referrer"
+    settings = request.registry["partnerstate.settings"]
+    user = email_verification.verify(request.db, settings, request.matchdict["token"])
+    if user is None:
+        request.response.status = 410
+        return {}
+    remember(request, user.id)
+    request.session.flash(
+        request.translate(_("Your email address is confirmed. Welcome!")), "success"
+    )
+    return HTTPSeeOther(request.route_url("home"))
+
+
+@view_config(
+    route_name="profile.verify_email",
+    permission=perms.EDIT_PROFILE,
+    request_method="POST",
+)
+def resend_verification(request: Any) -> Any:
+    if not request.user.email_verified:
+        email_verification.send_link(
+            request.db, request.registry["partnerstate.settings"], request.user
+        )
+        request.session.flash(
+            request.translate(_("A new confirmation link is on its way to your address.")),
+            "success",
+        )
+    return HTTPSeeOther(request.route_url("profile"))

@@ -38,13 +38,31 @@ def create_token(request: Any) -> Any:
     return {"token": token}
 
 
-@api_config(route_name="api.me", request_method="GET", permission=perms.EDIT_PROFILE)
-def me(request: Any) -> dict[str, Any]:
-    user = request.user
+def _profile(user: Any) -> dict[str, Any]:
     return {
         "id": user.id,
         "email": user.email,
         "name": user.display_name,
         "role": user.role,
         "locale": user.locale,
+        "email_notifications": user.email_notifications,
     }
+
+
+@api_config(route_name="api.me", request_method="GET", permission=perms.EDIT_PROFILE)
+def me(request: Any) -> dict[str, Any]:
+    return _profile(request.user)
+
+
+@api_config(route_name="api.me", request_method="PATCH", permission=perms.EDIT_PROFILE)
+def change_me(request: Any) -> dict[str, Any]:
+    body = request.openapi_validated.body
+    try:
+        accounts.update_preferences(
+            request.user,
+            locale=body.get("locale"),
+            email_notifications=body.get("email_notifications"),
+        )
+    except accounts.InvalidPreference as error:
+        raise ApiError(422, error.message, fields={error.field: error.message}) from None
+    return _profile(request.user)

@@ -36,6 +36,8 @@ PAGES = [
     ("anon", "/"),
     ("anon", "/login"),
     ("anon", "/register"),
+    ("anon", "/password-reset"),
+    ("anon", "/password-reset/not-a-link"),  # 410
     ("anon", "/commons"),
     ("anon", "/commons?q=garden&category=food&sort=name"),
     ("anon", "/commons?page=2"),
@@ -97,6 +99,8 @@ PAGES = [
     ("official", "/assemblies/{assembly}/join"),
     ("official", "/assemblies/{assembly}/census"),
     ("official", "/assemblies/{assembly}/invitations"),
+    ("official", "/outbox"),
+    ("facilitator", "/assemblies/{assembly}/members"),  # with "Invite by email"
 ]
 
 # (who, page, form, values): a form sent with wrong values (browser validation off).

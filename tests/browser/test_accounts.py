@@ -27,7 +27,9 @@ def _focus_by_tab(page, selector: str, limit: int = 40) -> None:
     raise AssertionError(f"{selector} never received the focus by Tab")
 
 
-def test_register_log_out_and_log_in_with_the_keyboard(page):
+def test_register_log_out_and_log_in_with_the_keyboard(page, browser_database_url):
+    from tests.browser.test_assemblies import verification_path
+
     email = unique_email("newcomer")
 
     # Register through the form.
@@ -38,7 +40,10 @@ def test_register_log_out_and_log_in_with_the_keyboard(page):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Preferred language").select_option("en")
     page.locator("main form button[type=submit]").click()
-    expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your mail")
+    # The link of the mail confirms the address and signs the newcomer in.
+    page.goto(verification_path(browser_database_url, email))
+    expect(page.get_by_text("Your email address is confirmed. Welcome!")).to_be_visible()
     assert page.locator("nav.account-nav").get_by_text("Nadia Newcomer").is_visible()
 
     logout(page)

@@ -47,17 +47,37 @@ def add_by_email(page, email: str, role: str) -> None:
     submit(page, "main form[action$='/members']")
 
 
-def register(page, email: str, name: str) -> None:
+def register(page, email: str, name: str, database_url: str) -> None:
     page.goto("/register")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Display name").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Preferred language").select_option("en")
     submit(page)
-    expect(flash(page)).to_contain_text("Welcome! Your account is ready.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your mail")
+    # The person opens the link of the mail the app recorded for them.
+    page.goto(verification_path(database_url, email))
+    expect(flash(page)).to_contain_text("Your email address is confirmed. Welcome!")
 
 
-def test_a_facilitator_admits_refuses_and_changes_roles(browser, base_url):
+def verification_path(database_url: str, email: str) -> str:
+    from sqlalchemy import select
+
+    from partnerstate.database import make_engine
+    from partnerstate.models import OutboxMessage
+
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        text = connection.scalar(
+            select(OutboxMessage.body_text)
+            .where(OutboxMessage.recipient == email, OutboxMessage.kind == "email_verification")
+            .order_by(OutboxMessage.id.desc())
+        )
+    engine.dispose()
+    return re.search(r"(/verify-email/\S+)", text).group(1)
+
+
+def test_a_facilitator_admits_refuses_and_changes_roles(browser, base_url, browser_database_url):
     name = unique("Fives assembly")
     newcomer_name = unique("Samira Newcomer")
 
@@ -85,7 +105,7 @@ def test_a_facilitator_admits_refuses_and_changes_roles(browser, base_url):
 
     # A newcomer registers, finds the assembly and asks to join, on a phone.
     with person(browser, base_url, None, **PHONE) as newcomer:
-        register(newcomer, unique_email("samira"), newcomer_name)
+        register(newcomer, unique_email("samira"), newcomer_name, browser_database_url)
         newcomer.goto("/assemblies")
         newcomer.get_by_role("link", name=name).click()
         standing = newcomer.locator("section.standing")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
-from partnerstate.models import User
+from partnerstate.models import OutboxMessage, User
 from partnerstate.services import accounts
 from tests.conftest import csrf_token, log_in
 from tests.factories import PASSWORD
 
 
-def test_register_logs_the_new_user_in(app, db):
+def test_register_mails_a_link_that_confirms_the_address_and_logs_in(app, db):
     token = csrf_token(app, "/register")
     response = app.post(
         "/register",
@@ -23,12 +25,20 @@ def test_register_logs_the_new_user_in(app, db):
             "csrf_token": token,
         },
     )
-    assert response.status_int == 303
-    home = response.follow()
-    assert "New Person" in home.text
+    assert response.status_int == 200
+    assert "new.person@example.org" in response.text.lower()
     user = db.scalar(select(User).where(User.email == "new.person@example.org"))
     assert user.locale == "fr"
     assert user.password_hash.startswith("$argon2")
+    assert not user.email_verified
+    mail = db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email_verification"))
+    assert mail.recipient == "new.person@example.org"
+    assert mail.locale == "fr"
+    link = re.search(r"https://participate\.example\.org(/verify-email/\S+)", mail.body_text)
+    home = app.get(link.group(1)).follow()
+    assert "New Person" in home.text  # signed in
+    db.expire_all()
+    assert user.email_verified
 
 
 def test_register_rejects_short_password_and_keeps_nothing(app, db):
@@ -79,20 +89,35 @@ def test_the_account_service_refuses_such_names_too(db):
         accounts.create_user(db, "y@example.org", "  ", "a long enough password")
 
 
-def test_register_duplicate_email_is_a_form_error(app, member):
-    token = csrf_token(app, "/register")
-    response = app.post(
-        "/register",
-        {
-            "email": member.email.upper(),
-            "display_name": "Again",
-            "password": PASSWORD,
-            "locale": "en",
-            "csrf_token": token,
-        },
-        status=422,
+def test_register_does_not_tell_whether_an_address_has_an_account(app, db, member):
+    def attempt(email):
+        token = csrf_token(app, "/register")
+        return app.post(
+            "/register",
+            {
+                "email": email,
+                "display_name": "Again",
+                "password": PASSWORD,
+                "locale": "en",
+                "csrf_token": token,
+            },
+        )
+
+    taken = attempt(member.email.upper())
+    fresh = attempt("fresh@example.org")
+    assert taken.status_int == fresh.status_int == 200
+    assert taken.text.replace(member.email.upper(), "X") == fresh.text.replace(
+        "fresh@example.org", "X"
     )
-    assert "An account with this email already exists." in response.text
+    assert "already exists" not in taken.text
+    # The owner is told instead, and nothing was created or changed.
+    attempt_mail = db.scalar(
+        select(OutboxMessage).where(OutboxMessage.kind == "registration_attempt")
+    )
+    assert attempt_mail.recipient == member.email
+    assert "https://participate.example.org/password-reset" in attempt_mail.body_text
+    assert accounts.authenticate(db, member.email, PASSWORD) is not None
+    assert db.scalar(select(func.count()).select_from(User)) == 2
 
 
 def test_register_error_in_french(app):

@@ -172,6 +172,7 @@ def test_me_describes_the_user(app, db, member):
         "name": member.display_name,
         "role": "member",
         "locale": member.locale,
+        "email_notifications": "immediate",
     }
 
 
@@ -192,7 +193,7 @@ def test_unknown_api_path_with_post_is_404_json_not_a_csrf_error(app):
     [
         ("GET", "/api/v1/tokens", "POST"),
         ("DELETE", "/api/v1/tokens", "POST"),
-        ("POST", "/api/v1/me", "GET, HEAD"),
+        ("POST", "/api/v1/me", "GET, HEAD, PATCH"),
         ("PUT", "/api/v1/openapi.json", "GET, HEAD"),
     ],
 )

@@ -90,5 +90,6 @@ def test_production_with_a_secret_builds(database_url, engine, monkeypatch):
     monkeypatch.delenv("PARTNERSTATE_SECRET", raising=False)
     monkeypatch.setenv("PARTNERSTATE_ENV", "production")
     monkeypatch.setenv("PARTNERSTATE_SECRET", TEST_SECRET)
+    monkeypatch.setenv("PARTNERSTATE_BASE_URL", "https://participate.example.org")
     app = partnerstate.main({}, **{"partnerstate.database_url": database_url})
     assert app.registry["partnerstate.settings"].production

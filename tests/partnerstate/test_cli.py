@@ -332,3 +332,55 @@ def test_serve_builds_the_app_and_freezes_its_startup_objects(runner, db_url, mo
     assert callable(served["app"])
     # Full collections no longer walk the routes, mappers and templates built at startup.
     assert served["registry_frozen"]
+
+
+@pytest.mark.parametrize(("flags", "worker_runs"), [([], True), (["--no-worker"], False)])
+def test_serve_runs_the_worker_in_a_thread_unless_no_worker(
+    runner, db_url, monkeypatch, flags, worker_runs
+):
+    import gc
+    import threading
+
+    import waitress
+
+    seen = {}
+
+    def fake_serve(app, **options):
+        seen["threads"] = {thread.name for thread in threading.enumerate()}
+
+    monkeypatch.setattr(waitress, "serve", fake_serve)
+    try:
+        result = run(runner, "serve", "--port", "7002", "--db", db_url, *flags)
+    finally:
+        gc.unfreeze()
+    assert result.exit_code == 0, result.output
+    assert ("partnerstate-worker" in seen["threads"]) is worker_runs
+    # The thread ends with the server.
+    assert "partnerstate-worker" not in {thread.name for thread in threading.enumerate()}
+
+
+def test_worker_once_delivers_the_outbox_to_the_mail_folder(runner, db_url, tmp_path):
+    from partnerstate.mail import outbox
+    from partnerstate.settings import load_settings
+
+    assert run(runner, "init", "--db", db_url).exit_code == 0
+    engine = make_engine(db_url)
+    session = make_session_factory(engine)()
+    settings = load_settings({"partnerstate.database_url": db_url}, environ={})
+    outbox.enqueue(
+        session,
+        settings,
+        kind="password_reset",
+        to="zoe@example.org",
+        template="mail/password_reset.jinja2",
+        locale="en",
+        name="Zoe",
+        link="http://x/1",
+    )
+    session.commit()
+    session.close()
+    engine.dispose()
+    result = run(runner, "worker", "--once", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    [written] = list((tmp_path / "mail").iterdir())
+    assert "To: zoe@example.org" in written.read_text()

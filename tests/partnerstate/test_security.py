@@ -115,6 +115,7 @@ def production_app(database_url, engine):
             "partnerstate.database_url": database_url,
             "partnerstate.environment": "production",
             "partnerstate.secret": TEST_SECRET,
+            "partnerstate.base_url": "https://localhost",
         },
     )
     yield webtest.TestApp(wsgi, extra_environ={"HTTP_HOST": "localhost"})

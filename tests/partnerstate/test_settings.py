@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from partnerstate.settings import DEFAULT_DATABASE_URL, SettingsError, load_settings
+from partnerstate.settings import (
+    DEFAULT_DATABASE_URL,
+    SettingsError,
+    load_settings,
+    mail_folder,
+    public_base_url,
+)
 
 
 def test_defaults_without_ini_or_environment():
@@ -57,6 +63,7 @@ def test_environment_overrides_ini():
             "PARTNERSTATE_THROTTLE_WINDOW_SECONDS": "120",
             "PARTNERSTATE_THROTTLE_DELAY_SECONDS": "5",
             "PARTNERSTATE_DEFAULT_LOCALE": "fr",
+            "PARTNERSTATE_BASE_URL": "https://participate.example.org",
         },
     )
     assert settings.database_url == "postgresql://db.example/city"
@@ -92,3 +99,30 @@ def test_unknown_environment_is_an_error():
 def test_a_number_that_is_not_a_number_is_an_error():
     with pytest.raises(SettingsError, match="PARTNERSTATE_THROTTLE_ACCOUNT_FAILURES"):
         load_settings({}, environ={"PARTNERSTATE_THROTTLE_ACCOUNT_FAILURES": "five"})
+
+
+def test_production_without_a_base_url_is_an_error():
+    with pytest.raises(SettingsError, match="PARTNERSTATE_BASE_URL"):
+        load_settings({}, environ={"PARTNERSTATE_ENV": "production", "PARTNERSTATE_SECRET": "s"})
+
+
+def test_mail_settings_and_their_defaults(tmp_path):
+    settings = load_settings(
+        {"partnerstate.database_url": f"sqlite:///{tmp_path}/city.sqlite"}, environ={}
+    )
+    assert public_base_url(settings) == "http://127.0.0.1:6543"
+    assert mail_folder(settings) == str(tmp_path / "mail")
+    assert settings.smtp_url == ""
+    configured = load_settings(
+        {},
+        environ={
+            "PARTNERSTATE_BASE_URL": "https://participate.example.org/",
+            "PARTNERSTATE_SMTP_URL": "smtp://mail.example.org:587?starttls=1",
+            "PARTNERSTATE_MAIL_FROM": "Ville <civic@example.org>",
+            "PARTNERSTATE_MAIL_FOLDER": str(tmp_path / "out"),
+        },
+    )
+    assert public_base_url(configured) == "https://participate.example.org"
+    assert configured.smtp_url == "smtp://mail.example.org:587?starttls=1"
+    assert configured.mail_from == "Ville <civic@example.org>"
+    assert mail_folder(configured) == str(tmp_path / "out")
