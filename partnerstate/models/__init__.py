@@ -4,9 +4,9 @@
 from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision
 from partnerstate.models.accounts import ApiToken, User
 from partnerstate.models.audit import AuditEntry
-from partnerstate.models.sessions import UserSession
 from partnerstate.models.mail import Job, OutboxMessage
 from partnerstate.models.password_resets import PasswordReset
+from partnerstate.models.sessions import UserSession
 from partnerstate.models.throttle import LoginFailure
 from partnerstate.partnerships.models import Partnership, PartnershipVersion
 
