@@ -356,6 +356,39 @@ def pending_requests(db: Session, assembly_id: int) -> Sequence[JoinRequest]:
     ).all()
 
 
+def facilitates_any(db: Session, user_id: int) -> bool:
+    """Whether the person facilitates at least one assembly."""
+    found = db.scalar(
+        select(Membership.id)
+        .where(Membership.user_id == user_id, Membership.role == rules.FACILITATOR)
+        .limit(1)
+    )
+    return found is not None
+
+
+def requests_to_decide(
+    db: Session, facilitator_id: int, limit: int
+) -> tuple[list[JoinRequest], int]:
+    """Pending requests to join the assemblies this person facilitates: the oldest
+    ``limit`` (with their person and assembly loaded) and how many there are in all."""
+    facilitated = select(Membership.assembly_id).where(
+        Membership.user_id == facilitator_id, Membership.role == rules.FACILITATOR
+    )
+    conditions = (
+        JoinRequest.status == rules.PENDING,
+        JoinRequest.assembly_id.in_(facilitated),
+    )
+    rows = db.scalars(
+        select(JoinRequest)
+        .options(joinedload(JoinRequest.user), joinedload(JoinRequest.assembly))
+        .where(*conditions)
+        .order_by(JoinRequest.created_at, JoinRequest.id)
+        .limit(limit)
+    ).all()
+    total = db.scalar(select(func.count(JoinRequest.id)).where(*conditions))
+    return list(rows), int(total or 0)
+
+
 def get_request(db: Session, assembly_id: int, request_id: int) -> JoinRequest | None:
     join_request = db.get(JoinRequest, request_id)
     if join_request is None or join_request.assembly_id != assembly_id:

@@ -71,6 +71,7 @@ def includeme(config: Any) -> None:
 
     config.add_subscriber(drop_empty_filters, NewRequest)
 
+    config.add_home_section("commons-proposals", "partnerstate.commons.home.home_section", 40)
     config.add_nav_item("commons.list", _("Commons"), section="commons.")
     config.scan("partnerstate.commons.views")
     config.scan("partnerstate.commons.api")
