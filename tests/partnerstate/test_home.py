@@ -41,7 +41,8 @@ def test_a_member_sees_the_vote_waiting_for_their_ballot_then_not(app, db, cast)
     partnership = helpers.make_partnership(
         db, cast.official, cast.assembly, cast.commons, "deliberation"
     )
-    vote = votes.open_partnership_vote(db, partnership, cast.facilitator, closes_at=helpers.later(3))
+    closes_at = helpers.later(3)
+    vote = votes.open_partnership_vote(db, partnership, cast.facilitator, closes_at=closes_at)
     db.commit()
     log_in(app, cast.member.email)
     shown = section(app.get("/"), "votes")
