@@ -18,6 +18,8 @@ def includeme(config: Any) -> None:
     config.add_route("audit_log", "/audit")
     config.add_route("api.tokens", "/api/v1/tokens")
     config.add_route("api.me", "/api/v1/me")
+    # Vocabularies that name an API enum's codes in words in its errors.
+    config.include("partnerstate.choices")
     # The signed-in home page's sections ("what needs you"), which packages contribute.
     config.include("partnerstate.dashboard")
     # The commons register (its own subpackage: routes, views, static files, nav).

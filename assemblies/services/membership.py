@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 from assemblies import rules
 from assemblies.models import Assembly, JoinRequest, Membership, ResidentVerification
 from assemblies.services.errors import AlreadyMember, Conflict, NotFound
+from partnerstate.choices import one_of
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.models import AuditEntry, User
@@ -24,7 +25,7 @@ from partnerstate.services import accounts, audit
 
 def _check_role(role: str) -> None:
     if role not in rules.ROLES:
-        message = _("Must be one of: ${allowed}.", mapping={"allowed": ", ".join(rules.ROLES)})
+        message = one_of(rules.ROLE_LABELS[name] for name in rules.ROLES)
         raise rules.Invalid(message, {"role": message})
 
 
