@@ -383,11 +383,15 @@ def partnership_signed(db: Session, item: Charter, actor: User) -> None:
     if partnership is None or partnership.status != "adopted":
         return  # already moved on (e.g. a second language's charter was signed first)
     partnerships.mark_signed(db, partnership, actor, charter_id=item.id)
+    # Credit the move to whoever signed for the city (or recorded its signature), so
+    # that the history and notifications do not say the commons' signatory did it.
+    city = item.signature_for(CITY)
+    city_actor = (city.user or city.recorded_by) if city is not None else None
     partnerships.move(
         db,
         partnership,
         "activate",
-        actor,
+        city_actor or actor,
         roles={Role.OFFICIAL},
         details={"charter_id": item.id},
     )
