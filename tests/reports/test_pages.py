@@ -335,6 +335,7 @@ def test_the_commons_page_lists_its_charters(app, db, scene):
 
 def test_the_home_page_lists_charters_awaiting_the_persons_signature(app, db, scene):
     """The named signatory (and officials) see the charter on the home page until signed."""
+
     def charters_section():
         page = app.get("/")
         found = re.search(r'aria-labelledby="section-charters">(.*?)</section>', page.text, re.S)
