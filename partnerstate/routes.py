@@ -8,6 +8,7 @@ from typing import Any
 def includeme(config: Any) -> None:
     config.add_route("home", "/")
     config.add_route("healthz", "/healthz")
+    config.add_route("favicon", "/favicon.ico")
     config.add_route("login", "/login")
     config.add_route("logout", "/logout")
     config.add_route("register", "/register")

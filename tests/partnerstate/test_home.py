@@ -149,3 +149,13 @@ def test_the_home_page_makes_a_bounded_number_of_queries(app, db, cast, engine):
         helpers.make_partnership(db, cast.official, cast.assembly, cast.commons, "deliberation")
     db.commit()
     assert count_queries() == few
+
+
+def test_pages_have_a_favicon(app):
+    page = app.get("/login")
+    icon = page.html.select_one("link[rel=icon]")
+    assert icon["type"] == "image/svg+xml"
+    served = app.get(icon["href"])
+    assert served.content_type == "image/svg+xml" and b"<svg" in served.body
+    # Clients that ignore the link ask for /favicon.ico.
+    assert app.get("/favicon.ico", status=301).location == icon["href"]
