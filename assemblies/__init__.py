@@ -134,5 +134,10 @@ def includeme(config: Any) -> None:
         "assemblies.views.assemblies.partnerships_panel",
         order=10,
     )
+    from assemblies import rules
+
+    config.add_choice_labels(rules.ROLE_LABELS, rules.JOIN_POLICIES, rules.VERIFICATION_METHODS)
+    config.add_home_section("join-requests", "assemblies.home.join_requests_section", order=50)
+    config.add_home_section("meetings", "assemblies.home.meetings_section", order=60)
     config.add_nav_item("assemblies.list", _("Assemblies"), section="assemblies.")
     config.scan("assemblies.views")

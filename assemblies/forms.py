@@ -81,6 +81,14 @@ class AssemblyForm(Form):
     def translations(self, prefix: str) -> list[Any]:
         return [self[f"{prefix}_{locale}"] for locale in LOCALES]
 
+    @classmethod
+    def from_request(cls, request: Any, **kwargs: Any) -> Any:
+        form = super().from_request(request, **kwargs)
+        # The name is required in one language at least: the page's is the one asked for.
+        locale = request.locale_name if request.locale_name in LOCALES else "en"
+        form.mark_required(f"name_{locale}")
+        return form
+
     def in_page_order(self) -> list[Any]:
         return [
             *self.translations("name"),
@@ -106,6 +114,14 @@ class MeetingForm(Form):
 
     def translations(self, prefix: str) -> list[Any]:
         return [self[f"{prefix}_{locale}"] for locale in LOCALES]
+
+    @classmethod
+    def from_request(cls, request: Any, **kwargs: Any) -> Any:
+        form = super().from_request(request, **kwargs)
+        # The title is required in one language at least: the page's is the one asked for.
+        locale = request.locale_name if request.locale_name in LOCALES else "en"
+        form.mark_required(f"title_{locale}")
+        return form
 
     def in_page_order(self) -> list[Any]:
         return [

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from partnerstate.i18n import _
+from partnerstate.choices import one_of
+from partnerstate.i18n import LOCALES, _
 from partnerstate.localized import is_language_code, normalize
 from partnerstate.markup import contains_markup
 
@@ -150,10 +151,8 @@ def clean_assembly(
         if not is_language_code(code):
             errors["default_locale"] = _("Choose a language.")
         elif locales is not None and code not in locales:
-            allowed = ", ".join(locales)
-            errors["default_locale"] = _(
-                "Must be one of: ${allowed}.", mapping={"allowed": allowed}
-            )
+            # Each language named in its own words, as the language menu does.
+            errors["default_locale"] = one_of(LOCALES.get(code, code) for code in locales)
         else:
             values["default_locale"] = code
     if "name" in data or not partial:

@@ -11,11 +11,7 @@ from partnerstate.i18n import _
 from partnerstate.partnerships.forms import PartnershipForm
 from partnerstate.partnerships.validation import MAX_REASON
 
-STANCE_LABELS = {
-    "for": _("For"),
-    "against": _("Against"),
-    "neutral": _("Neutral, or a question"),
-}
+STANCE_LABELS = arguments.STANCE_LABELS
 
 
 class ArgumentForm(Form):

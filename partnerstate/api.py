@@ -27,6 +27,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 from pyramid_openapi3.exceptions import RequestValidationError, extract_errors
 
+from partnerstate.choices import labelled_codes, vocabulary_for
 from partnerstate.i18n import _
 
 log = logging.getLogger(__name__)
@@ -137,8 +138,10 @@ _EXPECTED = {
 _INVALID = _("Invalid value.")
 
 
-def _describe(error: Any) -> tuple[str, Any]:
-    """A field path (``a.b.0``) and a translatable message for one JSON-schema error."""
+def _describe(error: Any, registry: Any = None) -> tuple[str, Any]:
+    """A field path (``a.b.0``) and a translatable message for one JSON-schema error.
+
+    ``registry``: where the vocabularies are that name an enum's codes in words."""
     path = [str(part) for part in getattr(error, "absolute_path", [])]
     validator, expected = error.validator, error.validator_value
     if validator == "required":
@@ -159,8 +162,9 @@ def _describe(error: Any) -> tuple[str, Any]:
     elif validator in ("minimum", "exclusiveMinimum"):
         message = _("Must be at least ${min}.", mapping={"min": expected})
     elif validator == "enum":
-        allowed = ", ".join(str(item) for item in expected)
-        message = _("Must be one of: ${allowed}.", mapping={"allowed": allowed})
+        codes = [item for item in expected if item is not None]
+        named = labelled_codes(codes, vocabulary_for(registry, codes) if registry else None)
+        message = _("Must be one of: ${allowed}.", mapping={"allowed": named})
     elif validator == "maxItems":
         message = _("Too many items: at most ${max}.", mapping={"max": expected})
     elif validator == "minItems":
@@ -182,9 +186,9 @@ def validation_error_view(exc: RequestValidationError, request: Any) -> Response
     fields: dict[str, Any] = {}
     for error in exc.errors:
         if isinstance(error, ParameterValidationError):
-            fields.setdefault(error.name, _parameter_message(error))
+            fields.setdefault(error.name, _parameter_message(error, request.registry))
     for error in _schema_errors(body_errors):
-        name, message = _describe(error)
+        name, message = _describe(error, request.registry)
         fields.setdefault(name, message)
     if not fields:
         # Missing body, wrong content type: name them as openapi-core does.
@@ -197,13 +201,13 @@ def _is_malformed(error: Exception) -> bool:
     return isinstance(error, DeserializeError) or isinstance(error.__cause__, DeserializeError)
 
 
-def _parameter_message(error: ParameterValidationError) -> Any:
+def _parameter_message(error: ParameterValidationError, registry: Any = None) -> Any:
     """One query or path parameter's problem, in the words a schema error would use."""
     if isinstance(error, MissingParameterError):
         return _("This field is required.")
     nested = getattr(error.__cause__, "schema_errors", None)
     if nested:
-        return _describe(nested[0])[1]
+        return _describe(nested[0], registry)[1]
     # Not even the right type: "abc" for a number, an empty value where one is needed.
     return _("Not a valid value for this parameter.")
 

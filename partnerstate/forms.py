@@ -30,6 +30,13 @@ class Form(wtforms.Form):
                 field.errors = read_error
         return valid
 
+    def mark_required(self, *names: str) -> None:
+        """Star fields that a service's rules require although the form does not check
+        them itself (so that the page and the API obey one rule): the form-field macro
+        shows the mark and sets ``aria-required`` from the field's ``required`` flag."""
+        for name in names:
+            self[name].flags.required = True
+
     def add_error(self, field_name: str, message: Any) -> None:
         getattr(self, field_name).errors.append(message)
 

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import babel
 import babel.dates
 import babel.numbers
+from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -156,16 +157,28 @@ def language_name(locale: str, in_locale: str) -> str:
     return babel.Locale.parse(locale).get_display_name(in_locale) or locale
 
 
+class Choices(tuple[Any, ...]):
+    """Labels in a message's mapping (TranslationStrings or plain text), translated and
+    listed as alternatives in the reader's language ("A, B or C") with the message; see
+    ``partnerstate.choices``."""
+
+
+def _translated_value(request: Any, value: Any) -> Any:
+    if isinstance(value, TranslationString):
+        return translate(request, value)
+    if isinstance(value, Choices):
+        labels = [str(_translated_value(request, label)) for label in value]
+        return format_list(labels, style="or", locale=request.locale_name) if labels else ""
+    return value
+
+
 def translate(request: Any, message: Any, mapping: dict[str, Any] | None = None) -> str:
     """``message`` in the request's language, and so are the messages in its mapping
     ("the partnership is in state “${status}”" with a status label): Pyramid's localizer
     would interpolate those in English."""
     given = mapping if mapping is not None else getattr(message, "mapping", None)
-    if given and any(isinstance(value, TranslationString) for value in given.values()):
-        mapping = {
-            key: translate(request, value) if isinstance(value, TranslationString) else value
-            for key, value in given.items()
-        }
+    if given and any(isinstance(value, (TranslationString, Choices)) for value in given.values()):
+        mapping = {key: _translated_value(request, value) for key, value in given.items()}
     return request.localizer.translate(message, mapping=mapping)
 
 

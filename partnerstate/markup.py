@@ -53,3 +53,25 @@ _TAG = re.compile(r"<[a-zA-Z!/?]")
 def contains_markup(text: str) -> bool:
     """Whether plain-text input (names, titles) smuggles HTML tags (``a < b`` is fine)."""
     return bool(_TAG.search(text))
+
+
+# Posts longer than this (in characters of their source) are folded on the page: an
+# excerpt, then the whole text in a <details> that opens without JavaScript. A debate of
+# 10,000-character arguments shown in full buries the replies.
+FOLD_AT = 1_500
+EXCERPT_LENGTH = 500
+
+
+def is_long(source: str | None) -> bool:
+    return source is not None and len(source) > FOLD_AT
+
+
+def excerpt(source: str | None, length: int = EXCERPT_LENGTH) -> str:
+    """The beginning of a text, cut at a space (or a line end) and marked with "…"."""
+    if not source or len(source) <= length:
+        return source or ""
+    cut = source[:length]
+    boundary = max(cut.rfind(" "), cut.rfind("\n"))
+    if boundary > length // 2:
+        cut = cut[:boundary]
+    return cut.rstrip() + "…"

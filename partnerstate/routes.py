@@ -8,6 +8,7 @@ from typing import Any
 def includeme(config: Any) -> None:
     config.add_route("home", "/")
     config.add_route("healthz", "/healthz")
+    config.add_route("favicon", "/favicon.ico")
     config.add_route("login", "/login")
     config.add_route("logout", "/logout")
     config.add_route("register", "/register")
@@ -30,6 +31,10 @@ def includeme(config: Any) -> None:
     config.add_route("api.me", "/api/v1/me")
     config.add_route("api.password_reset", "/api/v1/password-reset")
     config.add_route("api.password_reset.token", "/api/v1/password-reset/{token}")
+    # Vocabularies that name an API enum's codes in words in its errors.
+    config.include("partnerstate.choices")
+    # The signed-in home page's sections ("what needs you"), which packages contribute.
+    config.include("partnerstate.dashboard")
     # The commons register (its own subpackage: routes, views, static files, nav).
     config.include("partnerstate.commons")
     # Public–commons partnerships (their subpackage: routes, views, the page's panels).

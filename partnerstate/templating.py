@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import pass_context
 from markupsafe import Markup
+from pyramid.threadlocal import get_current_request
+from pyramid_jinja2.i18n import GetTextWrapper
 
 from partnerstate import i18n
 from partnerstate.localized import pick, shown_language
@@ -65,6 +67,18 @@ def lang_attribute_filter(context: Any, value: Any) -> Markup:
     return Markup(' lang="{}"').format(language)
 
 
+class GetText(GetTextWrapper):
+    """Templates' ``_()``: like pyramid_jinja2's, but the messages in a message's mapping
+    are translated too (a form error "Must be one of: ${allowed}." lists labels)."""
+
+    def gettext(self, message: Any, mapping: Any = None) -> str:
+        request = get_current_request()
+        given = mapping if mapping is not None else getattr(message, "mapping", None)
+        if request is None or not given:
+            return str(super().gettext(message, mapping=mapping))
+        return i18n.translate(request, message, mapping)
+
+
 def add_nav_item(config: Any, route: str, label: Any, section: str | None = None) -> None:
     """Directive for feature packages: put a link to ``route`` in the main navigation."""
     items = config.registry.setdefault("partnerstate.nav", [])
@@ -76,6 +90,7 @@ def includeme(config: Any) -> None:
     config.include("pyramid_jinja2")
     settings = config.get_settings()
     settings.setdefault("jinja2.i18n.domain", i18n.DOMAIN)
+    settings.setdefault("jinja2.i18n.gettext", "partnerstate.templating.GetText")
     config.add_jinja2_renderer(".jinja2")
     config.add_jinja2_search_path("partnerstate:templates", name=".jinja2")
 

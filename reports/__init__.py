@@ -64,5 +64,6 @@ def includeme(config: Any) -> None:
         80,
     )
     config.add_request_method("reports.views.pages.charters_for_commons", "charters_for_commons")
+    config.add_home_section("charters", "reports.home.home_section", order=30)
     config.add_nav_item("charters.list", _("Charters"), section="charters.")
     config.scan("reports.views")

@@ -91,6 +91,34 @@ def listing(
     return rows[:limit], len(rows) > limit
 
 
+def awaiting_signature(db: Session, user: User, limit: int) -> tuple[list[Charter], int]:
+    """Charters the person may sign now, oldest first (the first ``limit``), and how
+    many in all: every charter awaiting signatures for an official (who may sign or
+    record a signature for either party, see :func:`may_sign`), else those where they
+    are the named signatory of a party that has not signed yet."""
+    conditions = [Charter.status == AWAITING_SIGNATURES]
+    if not user.is_official:
+
+        def unsigned(party: str) -> Any:
+            return ~(
+                select(Signature.id)
+                .where(Signature.charter_id == Charter.id, Signature.party == party)
+                .exists()
+            )
+
+        conditions.append(
+            ((Charter.city_signatory_id == user.id) & unsigned(CITY))
+            | ((Charter.commons_signatory_id == user.id) & unsigned(COMMONS))
+        )
+    rows = list(
+        db.scalars(
+            select(Charter).where(*conditions).order_by(Charter.issued_at, Charter.id).limit(limit)
+        )
+    )
+    total = db.scalar(select(func.count(Charter.id)).where(*conditions))
+    return rows, int(total or 0)
+
+
 def count(db: Session) -> int:
     return db.scalar(select(func.count(Charter.id))) or 0
 
@@ -368,11 +396,15 @@ def partnership_signed(db: Session, item: Charter, actor: User) -> None:
     if partnership is None or partnership.status != "adopted":
         return  # already moved on (e.g. a second language's charter was signed first)
     partnerships.mark_signed(db, partnership, actor, charter_id=item.id)
+    # Credit the move to whoever signed for the city (or recorded its signature), so
+    # that the history and notifications do not say the commons' signatory did it.
+    city = item.signature_for(CITY)
+    city_actor = (city.user or city.recorded_by) if city is not None else None
     partnerships.move(
         db,
         partnership,
         "activate",
-        actor,
+        city_actor or actor,
         roles={Role.OFFICIAL},
         details={"charter_id": item.id},
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from assemblies import rules
@@ -133,6 +133,29 @@ def upcoming_meetings(
             .limit(limit)
         )
     )
+
+
+def upcoming_for_member(
+    db: Session, user_id: int, limit: int, now: dt.datetime | None = None
+) -> tuple[list[Meeting], int]:
+    """Meetings not yet over and not cancelled in the person's assemblies: the soonest
+    ``limit`` (with their assembly loaded) and how many there are in all."""
+    now = now or utcnow()
+    mine = select(Membership.assembly_id).where(Membership.user_id == user_id)
+    conditions = (
+        Meeting.assembly_id.in_(mine),
+        Meeting.ends_at >= now,
+        Meeting.cancelled_at.is_(None),
+    )
+    rows = db.scalars(
+        select(Meeting)
+        .options(selectinload(Meeting.assembly))
+        .where(*conditions)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(limit)
+    ).all()
+    total = db.scalar(select(func.count(Meeting.id)).where(*conditions))
+    return list(rows), int(total or 0)
 
 
 def past_meetings(

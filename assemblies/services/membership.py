@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 from assemblies import rules
 from assemblies.models import Assembly, JoinRequest, Membership, ResidentVerification
 from assemblies.services.errors import AlreadyMember, Conflict, NotFound
+from partnerstate.choices import one_of
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.mail import notices
@@ -25,7 +26,7 @@ from partnerstate.services import accounts, audit
 
 def _check_role(role: str) -> None:
     if role not in rules.ROLES:
-        message = _("Must be one of: ${allowed}.", mapping={"allowed": ", ".join(rules.ROLES)})
+        message = one_of(rules.ROLE_LABELS[name] for name in rules.ROLES)
         raise rules.Invalid(message, {"role": message})
 
 
@@ -355,6 +356,39 @@ def pending_requests(db: Session, assembly_id: int) -> Sequence[JoinRequest]:
         .where(JoinRequest.assembly_id == assembly_id, JoinRequest.status == rules.PENDING)
         .order_by(JoinRequest.created_at, JoinRequest.id)
     ).all()
+
+
+def facilitates_any(db: Session, user_id: int) -> bool:
+    """Whether the person facilitates at least one assembly."""
+    found = db.scalar(
+        select(Membership.id)
+        .where(Membership.user_id == user_id, Membership.role == rules.FACILITATOR)
+        .limit(1)
+    )
+    return found is not None
+
+
+def requests_to_decide(
+    db: Session, facilitator_id: int, limit: int
+) -> tuple[list[JoinRequest], int]:
+    """Pending requests to join the assemblies this person facilitates: the oldest
+    ``limit`` (with their person and assembly loaded) and how many there are in all."""
+    facilitated = select(Membership.assembly_id).where(
+        Membership.user_id == facilitator_id, Membership.role == rules.FACILITATOR
+    )
+    conditions = (
+        JoinRequest.status == rules.PENDING,
+        JoinRequest.assembly_id.in_(facilitated),
+    )
+    rows = db.scalars(
+        select(JoinRequest)
+        .options(joinedload(JoinRequest.user), joinedload(JoinRequest.assembly))
+        .where(*conditions)
+        .order_by(JoinRequest.created_at, JoinRequest.id)
+        .limit(limit)
+    ).all()
+    total = db.scalar(select(func.count(JoinRequest.id)).where(*conditions))
+    return list(rows), int(total or 0)
 
 
 def get_request(db: Session, assembly_id: int, request_id: int) -> JoinRequest | None:

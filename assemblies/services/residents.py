@@ -37,6 +37,7 @@ from assemblies.models import (
 )
 from assemblies.services.errors import Conflict, Throttled
 from assemblies.services.membership import _close_pending_request, get_membership
+from partnerstate.choices import one_of
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.models import User
@@ -369,7 +370,7 @@ def issue_invitations(
         message = _("Give a number between 1 and ${max}.", mapping={"max": MAX_CODES})
         raise rules.Invalid(message, {"count": message})
     if role not in rules.ROLES:
-        message = _("Must be one of: ${allowed}.", mapping={"allowed": ", ".join(rules.ROLES)})
+        message = one_of(rules.ROLE_LABELS[name] for name in rules.ROLES)
         raise rules.Invalid(message, {"role": message})
     note = rules.clean_text(note, rules.MAX_NOTE, "note", required=False)
     codes = []

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from deliberation.debate_models import Alternative
 from deliberation.services.arguments import require_open
+from partnerstate.choices import one_of
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.models import User
@@ -250,8 +251,7 @@ def decline(
         raise Conflict(_("This alternative was already declined."))
     errors: dict[str, Any] = {}
     if reason not in DECLINE_REASONS:
-        allowed = ", ".join(DECLINE_REASONS)
-        errors["reason"] = _("Must be one of: ${allowed}.", mapping={"allowed": allowed})
+        errors["reason"] = one_of(DECLINE_REASONS.values())
     try:
         text = validation.clean_reason(note, field="note")
     except Invalid as invalid:

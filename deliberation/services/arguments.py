@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deliberation.debate_models import Argument
+from partnerstate.choices import one_of
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.mail import notices
@@ -29,6 +30,11 @@ from partnerstate.partnerships.errors import Conflict, Forbidden, Invalid
 from partnerstate.partnerships.models import Partnership
 
 STANCES = ("for", "against", "neutral")
+STANCE_LABELS = {
+    "for": _("For"),
+    "against": _("Against"),
+    "neutral": _("Neutral, or a question"),
+}
 MAX_BODY = 10_000
 # An author may correct a post this long after writing it; later, only delete it.
 EDIT_WINDOW = dt.timedelta(minutes=15)
@@ -70,7 +76,7 @@ def clean_body(value: Any) -> str:
 
 def clean_stance(value: Any) -> str:
     if value not in STANCES:
-        message = _("Must be one of: ${allowed}.", mapping={"allowed": ", ".join(STANCES)})
+        message = one_of(STANCE_LABELS.values())
         raise Invalid(message, {"stance": message})
     return str(value)
 

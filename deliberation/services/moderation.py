@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deliberation.debate_models import Argument, ArgumentFlag
+from partnerstate.choices import one_of
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.models import User
@@ -41,8 +42,7 @@ def check_flag(reason: Any, note: Any) -> str:
     refused some inputs calls it too, so that every problem shows at once."""
     errors: dict[str, Any] = {}
     if reason not in FLAG_REASONS:
-        allowed = ", ".join(FLAG_REASONS)
-        errors["reason"] = _("Must be one of: ${allowed}.", mapping={"allowed": allowed})
+        errors["reason"] = one_of(FLAG_REASONS.values())
     text = ""
     try:
         text = validation.clean_reason(note, field="note", required=reason == "other")

@@ -19,7 +19,7 @@ from partnerstate.database import utcnow
 from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
 from partnerstate.ids import parse_id
-from partnerstate.markup import render_markdown
+from partnerstate.markup import excerpt, is_long, render_markdown
 from partnerstate.partnerships import membership
 from partnerstate.partnerships import services as partnerships
 from partnerstate.partnerships import vocabulary as vocab
@@ -70,6 +70,8 @@ def debate_panel(request: Any, partnership: Partnership) -> dict[str, Any] | Non
         "form": localize(form, request),
         "stances": forms.STANCE_LABELS,
         "markdown": render_markdown,
+        "is_long": is_long,
+        "excerpt": excerpt,
         "can_edit": lambda argument: arguments.can_edit(argument, request.user),
         "flag_count": moderation.open_flag_count(request.db, partnership)
         if access["can_moderate"]

@@ -58,6 +58,7 @@ def includeme(config: Any) -> None:
         "deliberation.votes.listing.assembly_panel",
         order=20,
     )
+    config.add_home_section("votes", "deliberation.votes.listing.home_section", order=10)
     config.add_nav_item("votes.list", _("Votes"), section="votes.")
     config.scan("deliberation.votes.views")
     config.scan("deliberation.votes.listing")

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from deliberation.votes import services
 from deliberation.votes.models import Vote, VoteElector
+from partnerstate.dashboard import SHOWN, Section, localized_item
+from partnerstate.i18n import _
 from partnerstate.partnerships import membership
 
 # Closed votes listed on /votes: the latest ones; older ones stay on their assembly's page.
@@ -59,6 +61,31 @@ def assembly_panel(request: Any, assembly: Any) -> dict[str, Any] | None:
         return None
     ordered = sorted(votes, key=lambda vote: (not vote.is_open, -vote.id))
     return {"assembly": assembly, "votes": summaries(request, ordered), "can_open": can_open}
+
+
+def home_section(request: Any) -> Section:
+    """The home page's "votes waiting for your ballot", with their closing times."""
+    votes, total = services.awaiting_ballot(request.db, request.user.id, SHOWN)
+    items = []
+    for vote in votes:
+        note = (
+            request.translate(
+                _("Closes ${when}", mapping={"when": request.format_datetime(vote.closes_at)})
+            )
+            if vote.closes_at
+            else request.translate(_("No closing time set"))
+        )
+        url = request.route_url("votes.show", id=vote.id)
+        items.append(localized_item(request, vote.title, vote.locale, url, note))
+    return Section(
+        name="votes",
+        heading=request.translate(_("Votes waiting for your ballot")),
+        items=items,
+        total=total,
+        more_url=request.route_url("votes.list"),
+        more_label=request.translate(_("All votes")),
+        empty=request.translate(_("No open vote is waiting for your ballot.")),
+    )
 
 
 @view_config(route_name="votes.list", renderer="votes/index.jinja2", request_method="GET")

@@ -146,6 +146,30 @@ def participation(db: Session, vote: Vote, user: User | None) -> Participation:
     return Participation(True, elector.voted_at, ballot.receipt, ballot_data.parse(ballot.ranking))
 
 
+def awaiting_ballot(
+    db: Session, user_id: int, limit: int, now: dt.datetime | None = None
+) -> tuple[list[Vote], int]:
+    """Open votes still accepting ballots in which the person is an elector and has not
+    voted: the first ``limit``, soonest to close first (no closing time last), and how
+    many there are in all."""
+    now = now or utcnow()
+    conditions = (
+        VoteElector.user_id == user_id,
+        VoteElector.voted_at.is_(None),
+        Vote.status == OPEN,
+        (Vote.closes_at.is_(None)) | (Vote.closes_at > now),
+    )
+    joined = select(Vote).join(VoteElector, VoteElector.vote_id == Vote.id).where(*conditions)
+    order = (Vote.closes_at.is_(None), Vote.closes_at, Vote.id)
+    votes = list(db.scalars(joined.order_by(*order).limit(limit)))
+    total = db.scalar(
+        select(func.count(Vote.id))
+        .join(VoteElector, VoteElector.vote_id == Vote.id)
+        .where(*conditions)
+    )
+    return votes, int(total or 0)
+
+
 def is_elector(db: Session, vote: Vote, user: User | None) -> bool:
     return user is not None and is_elector_id(db, vote, user.id)
 

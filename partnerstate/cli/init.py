@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import click
@@ -24,15 +26,24 @@ def initialize(database_url: str, demo: bool, site_url: str | None = None) -> No
     click.echo(f"Database ready at the latest schema ({migrate.head_revision()}).")
     if demo:
         session = make_session_factory(engine)()
+        click.echo("Adding the demo city (steps already done are skipped):")
         try:
-            accounts = demo_data.seed(session, site_url or DEFAULT_SITE_URL)
+            accounts = demo_data.seed(session, site_url or DEFAULT_SITE_URL, _show_step)
             session.commit()
         finally:
             session.close()
         click.echo("Demo city ready. Accounts (email / password / role):")
         for account in accounts:
-            click.echo(f"  {account.email}  /  {account.password}  /  {account.role}")
+            click.echo(f"  {account.email}  /  {account.password}  /  {account.shown_role}")
     engine.dispose()
+
+
+def _show_step(name: str, run: Callable[[], None]) -> None:
+    """One progress line per seeding step: its name at once, its duration when done."""
+    click.echo(f"  {name}…", nl=False)
+    started = time.perf_counter()
+    run()
+    click.echo(f" {time.perf_counter() - started:.1f} s")
 
 
 def _site_url(context: click.Context, parameter: click.Parameter, value: str) -> str:

@@ -71,6 +71,14 @@ def includeme(config: Any) -> None:
 
     config.add_subscriber(drop_empty_filters, NewRequest)
 
+    from partnerstate.commons import taxonomy as tx
+
+    config.add_choice_labels(
+        tx.DOMAINS, tx.NATURES, tx.INTERVENTIONS, tx.OWNERSHIPS, tx.LEGAL_FORMS,
+        tx.DECISION_RULES, tx.ACCESS_POLICIES, tx.FEES_POLICIES, tx.OUTPUT_LICENCES,
+        tx.DATA_LICENCES, tx.STATUSES, tx.SORTS,
+    )  # fmt: skip
+    config.add_home_section("commons-proposals", "partnerstate.commons.home.home_section", 40)
     config.add_nav_item("commons.list", _("Commons"), section="commons.")
     config.scan("partnerstate.commons.views")
     config.scan("partnerstate.commons.api")

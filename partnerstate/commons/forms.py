@@ -200,6 +200,17 @@ class CommonsForm(Form):
     def from_request(cls, request: Any, **kwargs: Any) -> Any:
         form = super().from_request(request, **kwargs)
         localize_choices(form, request)
+        # The rules want a domain, and a name and description in at least one language:
+        # the page's language is the one people are asked to fill in.
+        locale = request.locale_name if request.locale_name in LOCALES else "en"
+        form.mark_required(
+            *(
+                f"{prefix}_{locale}"
+                for prefix in rules.REQUIRED_ON_CREATE
+                if prefix in TRANSLATABLE
+            ),
+            *(name for name in rules.REQUIRED_ON_CREATE if name not in TRANSLATABLE),
+        )
         return form
 
     def in_page_order(self) -> list[Any]:

@@ -416,6 +416,8 @@ def filtered(statement: Select[Any], query: RegisterQuery, viewer: User | None) 
 _ORDERS = {
     "name": (Commons.sort_name, Commons.id),
     "newest": (Commons.created_at.desc(), Commons.id.desc()),
+    # Not offered on the register page: the home page lists proposals that waited longest.
+    "oldest": (Commons.created_at, Commons.id),
     "updated": (Commons.updated_at.desc(), Commons.id.desc()),
     "ostrom": (Commons.ostrom_score.desc().nulls_last(), Commons.sort_name, Commons.id),
 }

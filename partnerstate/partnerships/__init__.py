@@ -76,6 +76,10 @@ def includeme(config: Any) -> None:
     config.add_request_method(
         "partnerstate.partnerships.views.partnership_section", "partnership_section"
     )
+    from partnerstate.partnerships import vocabulary as vocab
+
+    config.add_choice_labels(vocab.TYPES, vocab.COMMITMENT_KINDS, vocab.STATUSES, vocab.TRANSITIONS)
+    config.add_home_section("deliberations", "partnerstate.partnerships.home.home_section", 20)
     config.add_nav_item("partnerships.list", _("Partnerships"), section="partnerships.")
     config.scan("partnerstate.partnerships.views")
     config.scan("partnerstate.partnerships.api")

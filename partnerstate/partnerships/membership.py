@@ -51,6 +51,15 @@ def is_facilitator(db: Session, assembly_id: int, user: Any) -> bool:
     return role(db, assembly_id, user) == "facilitator"
 
 
+def assembly_ids(db: Session, user: Any) -> list[int]:
+    """The assemblies the person takes part in, in any role."""
+    if user is None:
+        return []
+    from assemblies import services
+
+    return services.assembly_ids_for_user(db, user.id)
+
+
 def principals(db: Session, assembly_id: int, user: Any) -> list[str]:
     """``assembly:7:member``-style principals for the security policy."""
     if user is None:

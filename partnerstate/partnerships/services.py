@@ -85,6 +85,27 @@ def count(db: Session, query: Query) -> int:
     return db.scalar(_filtered(select(func.count(Partnership.id)), query)) or 0
 
 
+def open_deliberations(
+    db: Session, assembly_ids: Sequence[int], limit: int
+) -> tuple[list[Partnership], int]:
+    """Partnerships in deliberation in these assemblies: the first ``limit`` (the soonest
+    to end first, those without an end last) and how many there are in all."""
+    if not assembly_ids:
+        return [], 0
+    conditions = (
+        Partnership.status == Status.DELIBERATION,
+        Partnership.assembly_id.in_(assembly_ids),
+    )
+    order = (
+        Partnership.deliberation_ends_at.is_(None),
+        Partnership.deliberation_ends_at,
+        Partnership.id,
+    )
+    rows = list(db.scalars(select(Partnership).where(*conditions).order_by(*order).limit(limit)))
+    total = db.scalar(select(func.count(Partnership.id)).where(*conditions))
+    return rows, int(total or 0)
+
+
 def for_commons(db: Session, commons_id: int) -> Sequence[Partnership]:
     """A commons' partnerships, newest first (for the commons' page)."""
     return search(db, Query(commons_id=commons_id), limit=100)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from partnerstate.choices import one_of
 from partnerstate.commons import taxonomy as tx
 from partnerstate.i18n import _
 from partnerstate.localized import is_language_code, normalize
@@ -156,11 +157,7 @@ class Cleaner:
                 raw_kind = item.get("kind")
                 kind = vocab.commitment_kind(raw_kind) if isinstance(raw_kind, str) else None
                 if kind is None:
-                    allowed = ", ".join(vocab.COMMITMENT_KINDS)
-                    self.fail(
-                        f"{name}.kind",
-                        _("Must be one of: ${allowed}.", mapping={"allowed": allowed}),
-                    )
+                    self.fail(f"{name}.kind", one_of(vocab.COMMITMENT_KINDS.values()))
                 entry["kind"] = kind
                 quantity = self.plain(f"{name}.quantity", item.get("quantity"), MAX_QUANTITY)
                 entry["quantity"] = quantity or None
@@ -197,8 +194,7 @@ def clean(
         if data["type"] in vocab.TYPES:
             values["kind"] = data["type"]
         else:
-            allowed = ", ".join(vocab.TYPES)
-            cleaner.fail("type", _("Must be one of: ${allowed}.", mapping={"allowed": allowed}))
+            cleaner.fail("type", one_of(vocab.TYPES.values()))
 
     for field, city in (("city_commitments", True), ("commons_commitments", False)):
         if field in data:
@@ -213,10 +209,7 @@ def clean(
         elif licence in tx.OUTPUT_LICENCES:
             values["output_licence"] = licence
         else:
-            allowed = ", ".join(tx.OUTPUT_LICENCES)
-            cleaner.fail(
-                "output_licence", _("Must be one of: ${allowed}.", mapping={"allowed": allowed})
-            )
+            cleaner.fail("output_licence", one_of(tx.OUTPUT_LICENCES.values()))
 
     if "duration_months" in data:
         months = data["duration_months"]

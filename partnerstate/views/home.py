@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPMovedPermanently, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from partnerstate.dashboard import sections_for
 from partnerstate.i18n import LOCALES
 from partnerstate.views.navigation import local_path, remember_locale
 
 
 @view_config(route_name="home", renderer="home.jinja2")
 def home(request: Any) -> dict[str, Any]:
-    return {}
+    """Visitors read what the site is for; a signed-in person sees what needs them."""
+    if request.user is None:
+        return {"sections": None}
+    return {"sections": sections_for(request)}
+
+
+@view_config(route_name="favicon")
+def favicon(request: Any) -> Any:
+    """Browsers and feed readers that ignore the page's icon link ask for /favicon.ico."""
+    return HTTPMovedPermanently(request.static_url("partnerstate:static/favicon.svg"))
 
 
 @view_config(route_name="language")

@@ -749,3 +749,15 @@ def test_upload_too_large_is_refused(app, db, verified_cast, monkeypatch):
         status=422,
     )
     assert "too large" in page.text
+
+
+def test_the_assembly_form_marks_its_required_fields(app, db, official):
+    """The name (in the page's language) and the city are starred and aria-required."""
+    log_in(app, official.email)
+    page = app.get("/assemblies/new").text
+    for field_id in ("name_en", "city"):
+        label = re.search(rf'<label for="{field_id}">(.*?)</label>', page, re.S).group(1)
+        assert 'class="required-mark" aria-hidden="true">*</span>' in label, field_id
+        control = re.search(rf'<input[^>]*id="{field_id}"[^>]*>', page).group(0)
+        assert 'aria-required="true"' in control, field_id
+    assert "required-mark" not in re.search(r'<label for="name_fr">(.*?)</label>', page).group(1)

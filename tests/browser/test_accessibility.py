@@ -414,7 +414,7 @@ def test_language_switcher_works_with_the_keyboard(page):
     else:
         pytest.fail("Tab never reached the link to French")
     assert focused["outline"] and focused["visible"], focused
-    assert focused["text"] == "Français"
+    assert focused["text"].endswith("Français")  # the code "fr" is shown, the name read
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.evaluate("() => document.documentElement.lang") == "fr"

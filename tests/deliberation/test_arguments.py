@@ -437,3 +437,22 @@ def test_the_debate_reads_in_french(app, db, cast, partnership):
     assert "Arguments contre" in page.text and "0 pour · 1 contre · 0 neutres" in page.text
     assert ">Contre</label>" in page.text and "Votre position sur le partenariat" in page.text
     assert '<div class="prose" lang="fr">' in page.text
+
+
+def test_a_long_post_is_folded_behind_details(app, db, cast, partnership):
+    """A 10,000-character argument shows its beginning; the whole text opens without JS."""
+    long_text = "First words of a long argument. " + "word " * 1990
+    long_post = arguments.post(db, partnership, cast.member, long_text, "for")
+    short_post = arguments.post(db, partnership, cast.member, "Short and sweet.", "against")
+    db.commit()
+    page = app.get(f"/partnerships/{partnership.id}").html
+    folded = page.select_one(f"#argument-{long_post.id} .folded-post")
+    excerpt = folded.select_one(".excerpt").get_text()
+    assert excerpt.strip().startswith("First words of a long argument.")
+    assert excerpt.strip().endswith("…") and len(excerpt) < 600
+    details = folded.select_one("details.long-post")
+    assert details.summary.get_text(strip=True) == "Read the whole post"
+    assert details.select_one(".prose").get_text().count("word") == 1991
+    short = page.select_one(f"#argument-{short_post.id}")
+    assert short.select_one(".folded-post") is None
+    assert "Short and sweet." in short.get_text()

@@ -7,6 +7,7 @@ commands commit for real, as they do for a city's administrator.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,6 +91,17 @@ def test_init_demo_prints_the_accounts_and_is_idempotent(runner, db_url):
     assert second.exit_code == 0, second.output
     assert _count_users(db_url) == users
     assert second.stdout.count("@demo.partnerstate.org") == len(demo.ACCOUNTS)
+
+
+def test_the_demo_lists_each_account_with_its_part_and_shows_progress(runner, db_url):
+    result = run(runner, "init", "--demo", "--db", db_url)
+    lines = {line.split("  /  ")[0].strip(): line for line in result.stdout.splitlines()}
+    assert lines["facilitator@demo.partnerstate.org"].endswith("/  facilitator")
+    assert lines["official@demo.partnerstate.org"].endswith("/  official")
+    assert lines["observer@demo.partnerstate.org"].endswith("/  observer")
+    # One line per seeding step, each with its duration, before the list.
+    for step in ("accounts", "commons", "assemblies", "votes", "reports"):
+        assert re.search(rf"^  {step}… \d+\.\d s$", result.stdout, re.M), step
 
 
 def test_demo_accounts_can_log_in(runner, db_url):

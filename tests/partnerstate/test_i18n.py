@@ -111,7 +111,10 @@ def test_every_page_has_the_switcher_back_to_itself(app):
     assert set(links) == set(i18n.LOCALES)
     assert links["fr"] == "http://localhost/language/fr?next=%2Flogin"
     french = page.html.select_one("nav.language-nav a[hreflang=fr]")
-    assert french["lang"] == "fr" and french.text == "Français"
+    assert french["lang"] == "fr" and french["title"] == "Français"
+    # Shown by its code (the header stays on one line); named in full for screen readers.
+    assert french.select_one("[aria-hidden=true]").text == "fr"
+    assert french.select_one(".visually-hidden").text == "Français"
 
 
 def test_the_switcher_sets_the_cookie_and_goes_back(app):

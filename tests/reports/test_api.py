@@ -272,3 +272,31 @@ def test_a_scan_that_is_not_a_pdf_is_refused(app, db, scene):
     app.post(url, {"other": "field"}, headers=headers, status=422)
     app.post_json(url, {"file": "x"}, headers=headers, status=422)
     assert db.get(Charter, body["id"]).scans == []
+
+
+def test_the_move_to_active_is_credited_to_the_city_not_the_commons_signatory(app, db, scene):
+    """The commons' signatory signs last: the partnership comes into force on the city's
+    signature, so the history and the notifications credit the city's signer."""
+    from deliberation.services import notifications
+
+    signatory = scene.member
+    body = issue(app, db, scene, commons={"signatory_email": signatory.email}).json
+    sign(app, db, scene.official, body["id"])
+    sign(app, db, signatory, body["id"], party="commons", name="Mia Member")
+    db.expire_all()
+    assert scene.partnership.status == "active"
+    moves = {
+        entry.details["to_status"]: entry.actor_id
+        for entry in db.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "partnership.transition",
+                AuditEntry.object_id == str(scene.partnership.id),
+            )
+        )
+    }
+    assert moves["signed"] == signatory.id  # the last signature completed the charter
+    assert moves["active"] == scene.official.id
+    # The commons' signatory is told, as everyone else, that it is now active.
+    told = notifications.for_user(db, signatory)
+    active = [n for n in told if n.kind == "transition" and n.details["to_status"] == "active"]
+    assert [n.actor.id for n in active] == [scene.official.id]

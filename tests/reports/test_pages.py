@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -329,3 +331,29 @@ def test_the_commons_page_lists_its_charters(app, db, scene):
     item = _charter(app, db, scene)
     page = app.get(f"/commons/{scene.commons.id}")
     assert f"/charters/{item.id}" in page.text
+
+
+def test_the_home_page_lists_charters_awaiting_the_persons_signature(app, db, scene):
+    """The named signatory (and officials) see the charter on the home page until signed."""
+
+    def charters_section():
+        page = app.get("/")
+        found = re.search(r'aria-labelledby="section-charters">(.*?)</section>', page.text, re.S)
+        return found.group(1)
+
+    signatory = scene.member
+    body = {"locale": "en", "commons": {"signatory_email": signatory.email}}
+    charter_id = issue(app, db, scene, **body).json["id"]
+    log_in(app, signatory.email)
+    assert f"/charters/{charter_id}" in charters_section()
+    log_in(app, scene.facilitator.email)
+    assert "No charter is waiting for your signature." in charters_section()
+    log_in(app, scene.official.email)
+    assert f"/charters/{charter_id}" in charters_section()
+
+    sign(app, db, signatory, charter_id, name="Mia Member", party="commons")
+    log_in(app, signatory.email)
+    assert f"/charters/{charter_id}" not in charters_section()
+    # The city has not signed yet: officials still see it.
+    log_in(app, scene.official.email)
+    assert f"/charters/{charter_id}" in charters_section()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -676,3 +677,22 @@ def test_error_summary_follows_the_page_order(app, db, member):
     )
     summary = response.text.split("error-summary", 1)[1].split("</div>", 1)[0]
     assert summary.index("#name_en") < summary.index("#category")
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_the_form_marks_the_required_fields(app, db, member, locale):
+    """ "Fields marked * are required": the domain, and the name and description in the
+    page's language, carry the mark and aria-required; optional fields do not."""
+    log_in(app, member.email)
+    page = app.get(f"/commons/new?_LOCALE_={locale}").text
+    for field_id in ("category", f"name_{locale}", f"description_{locale}"):
+        label = re.search(rf'<label for="{field_id}">(.*?)</label>', page, re.S).group(1)
+        assert 'class="required-mark" aria-hidden="true">*</span>' in label, field_id
+        control = re.search(rf'<(?:input|select|textarea)[^>]*id="{field_id}"[^>]*>', page).group(0)
+        assert 'aria-required="true"' in control, field_id
+    other = "fr" if locale == "en" else "en"
+    for optional in ("address", "website", f"name_{other}"):
+        label = re.search(rf'<label for="{optional}">(.*?)</label>', page, re.S).group(1)
+        assert "required-mark" not in label, optional
+        control = re.search(rf'<(?:input|select|textarea)[^>]*id="{optional}"[^>]*>', page).group(0)
+        assert "aria-required" not in control, optional

@@ -134,7 +134,11 @@ def test_every_problem_of_a_draft_shows_at_once(app, db, cast):
     assert errors["assembly_id"] == ["Choose an assembly."]  # left empty: not "no such number"
     assert errors["title"] == ["This field is required."]
     assert errors["city_commitments-0-quantity"] == ["HTML is not allowed here."]
-    assert "Must be one of" in errors["city_commitments-0-kind"][0]
+    # The kinds in words, as the form's menu names them, never their internal codes.
+    kind_error = errors["city_commitments-0-kind"][0]
+    assert kind_error.startswith("Must be one of: Space, Utilities and maintenance, ")
+    assert "utilities_maintenance" not in kind_error
+    assert kind_error.endswith(", Data, or Communication.")
     assert db.query(Partnership).count() == 0
 
 

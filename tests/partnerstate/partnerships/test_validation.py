@@ -111,7 +111,7 @@ def test_commitment_problems_are_named_by_position():
         }
     )
     assert set(fields) == {"city_commitments.1.kind", "city_commitments.1.description"}
-    assert "space" in fields["city_commitments.1.kind"].mapping["allowed"]
+    assert "Space" in fields["city_commitments.1.kind"].mapping["allowed"]
 
 
 def test_translating_a_commitment_keeps_its_other_languages():
