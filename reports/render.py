@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import re
 import threading
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +37,8 @@ from partnerstate.markup import render_markdown
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATE_DIRS = (PACKAGE_DIR / "templates", PACKAGE_DIR / "types")
 PDF_VARIANT = "pdf/a-3b"
+#: Name of the sRGB colour profile given to WeasyPrint as the PDF/A output intent.
+OUTPUT_INTENT = "sRGB-IEC61966-2.1"
 DEFAULT_TIMEZONE = "Europe/Paris"
 #: The families every print stylesheet uses; both are installed by the project's setup
 #: (fonts-dejavu-core, fonts-noto-core in .ci/run) and cover every shipped locale.
@@ -325,11 +327,7 @@ def html_to_pdf(
         options["pdf_identifier"] = identifier
     fetcher = _data_only_fetcher()
     document = HTML(string=html, url_fetcher=fetcher)
-    with warnings.catch_warnings():
-        # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it; the
-        # ResourceWarning it triggers is its own (the file is read and dropped at once).
-        warnings.simplefilter("ignore", ResourceWarning)
-        pdf = _write_pdf(document, stylesheets, attachments, fetcher, options)
+    pdf = _write_pdf(document, stylesheets, attachments, fetcher, options)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without target returns bytes
         raise RenderError("WeasyPrint returned no PDF")
     return pdf
@@ -345,9 +343,18 @@ def _write_pdf(
     from weasyprint import Attachment
 
     font_config, _ = _fonts_and_sheets()
+    if "pdf_variant" in options:
+        # PDF/A needs an sRGB output intent. Left to itself WeasyPrint opens its
+        # profile file for each PDF and never closes it (a ResourceWarning on every
+        # render); we hand it the same profile read once, under our own name.
+        options = {**options, "output_intent": OUTPUT_INTENT}
+        color_profiles = {OUTPUT_INTENT: _srgb_profile()}
+    else:
+        color_profiles = None
     return document.write_pdf(
         stylesheets=[_stylesheet(sheet, fetcher) for sheet in stylesheets],
         font_config=font_config,
+        color_profiles=color_profiles,
         attachments=[
             Attachment(
                 string=item.data,
@@ -359,6 +366,24 @@ def _write_pdf(
             for item in attachments
         ],
         **options,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _srgb_icc() -> bytes:
+    """The sRGB IEC61966-2.1 profile WeasyPrint ships for PDF/A output intents."""
+    from importlib.resources import files
+
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def _srgb_profile() -> Any:
+    """A fresh ColorProfile per PDF (WeasyPrint stores the PDF object's number in it)."""
+    from weasyprint.css import ColorProfile
+
+    components = (["r"], ["g"], ["b"])
+    return ColorProfile(
+        io.BytesIO(_srgb_icc()), "sRGB2014.icc", "relative-colorimetric", components
     )
 
 

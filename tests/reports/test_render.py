@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
+import warnings
 
 import pytest
 
@@ -157,3 +159,28 @@ def test_the_registry_lists_folder_types_and_the_charter():
     assert "charter" in names
     with pytest.raises(registry.UnknownReport):
         registry.get("nope")
+
+
+def test_an_archival_pdf_leaves_no_file_open_and_keeps_its_srgb_output_intent():
+    # WeasyPrint opened its sRGB profile for every PDF/A and never closed it: a
+    # ResourceWarning on every render, which html_to_pdf used to hide. The layer
+    # that calls WeasyPrint is checked itself, with nothing filtered around it.
+    from weasyprint import HTML
+
+    fetcher = render._data_only_fetcher()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pdf = render._write_pdf(
+            HTML(string="<p>Text</p>", url_fetcher=fetcher),
+            (),
+            (),
+            fetcher,
+            {"pdf_variant": render.PDF_VARIANT},
+        )
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    intents = pdfs.reader(pdf).trailer["/Root"]["/OutputIntents"]
+    intent = intents[0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    assert "sRGB" in intent["/OutputConditionIdentifier"]
+    assert intent["/DestOutputProfile"].get_object().get_data().startswith(b"\x00\x00")
