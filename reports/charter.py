@@ -32,7 +32,9 @@ import babel.numbers
 from partnerstate.i18n import _
 from partnerstate.localized import pick
 
-FORMAT = "partnerstate-charter/1"
+#: Version 2: user-written texts are paragraphs ``{"markdown": source}`` (version 1
+#: split them into plain-text paragraphs and printed the Markdown raw).
+FORMAT = "partnerstate-charter/2"
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 Translate = Callable[..., str]
@@ -346,9 +348,9 @@ DECISION_TURNOUT = _("${ballots} of ${electorate} members voted (turnout ${turno
 DECISION_QUORUM_MET = _("The quorum of ${quorum} was met.")
 DECISION_NO_QUORUM_RULE = _("No quorum was required.")
 DECISION_WINNER = _("The option \u201c${winner}\u201d won and this charter records it.")
+# The alternative's summary (Markdown) follows as a paragraph of its own.
 DECISION_AMENDED = _(
-    "The adopted version is the alternative \u201c${label}\u201d proposed during the "
-    "deliberation: ${summary}"
+    "The adopted version is the alternative \u201c${label}\u201d proposed during the deliberation:"
 )
 DECISION_LINK = _("The full result, with every round, is published at ${url}.")
 
@@ -388,14 +390,14 @@ def build_content(
         "principles": lambda: _article(paragraphs=[tr(PRINCIPLES)]),
         "commons": lambda: _commons_article(commons, commons_name, text, tr),
         "purpose": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.purpose))
+            paragraphs=_markdown(text(partnership.purpose))
             + (
                 [tr(PURPOSE_INTERVENTION, intervention=commons.intervention)]
                 if commons.intervention
                 else []
             )
         ),
-        "objectives": lambda: _article(paragraphs=_paragraphs(text(partnership.objectives))),
+        "objectives": lambda: _article(paragraphs=_markdown(text(partnership.objectives))),
         "city_commitments": lambda: _commitments_article(
             partnership.city_commitments, tr(CITY_COMMITMENTS_INTRO), text, tr, kinds=True
         ),
@@ -403,15 +405,15 @@ def build_content(
             partnership.commons_commitments, tr(COMMONS_COMMITMENTS_INTRO), text, tr, kinds=False
         ),
         "access": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.access_rules))
+            paragraphs=_markdown(text(partnership.access_rules))
             or ([tr(ACCESS_POLICY, policy=commons.access_policy)] if commons.access_policy else [])
         ),
         "governance": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.governance)) or [tr(GOVERNANCE_DEFAULT)]
+            paragraphs=_markdown(text(partnership.governance)) or [tr(GOVERNANCE_DEFAULT)]
         ),
-        "resources": lambda: _article(paragraphs=_paragraphs(text(partnership.resources))),
+        "resources": lambda: _article(paragraphs=_markdown(text(partnership.resources))),
         "outputs": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.outputs))
+            paragraphs=_markdown(text(partnership.outputs))
             + (
                 [tr(OUTPUT_LICENCE, licence=partnership.output_licence or commons.output_licence)]
                 if partnership.output_licence or commons.output_licence
@@ -419,15 +421,15 @@ def build_content(
             )
             + ([tr(DATA_LICENCE, licence=commons.data_licence)] if commons.data_licence else [])
         ),
-        "liability": lambda: _article(paragraphs=_paragraphs(text(partnership.liability))),
+        "liability": lambda: _article(paragraphs=_markdown(text(partnership.liability))),
         "duration": lambda: _article(paragraphs=_duration(partnership, tr)),
         "monitoring": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.monitoring)) or [tr(MONITORING_DEFAULT)]
+            paragraphs=_markdown(text(partnership.monitoring)) or [tr(MONITORING_DEFAULT)]
         ),
         "transparency": lambda: _article(paragraphs=[tr(TRANSPARENCY)]),
-        "breaches": lambda: _article(paragraphs=_paragraphs(text(partnership.breaches))),
+        "breaches": lambda: _article(paragraphs=_markdown(text(partnership.breaches))),
         "disputes": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.dispute_resolution)) or [tr(DISPUTES)]
+            paragraphs=_markdown(text(partnership.dispute_resolution)) or [tr(DISPUTES)]
         ),
         "amendment": lambda: _article(paragraphs=[tr(AMENDMENT)]),
         "end": lambda: _article(paragraphs=[tr(END)]),
@@ -507,6 +509,15 @@ def _paragraphs(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", value or "") if part.strip()]
 
 
+def _markdown(value: str) -> list[dict[str, str]]:
+    """A user-written text as one paragraph entry: its Markdown source, kept whole.
+
+    The source (not HTML) is what the code hashes; templates render it with
+    :func:`partnerstate.markup.render_markdown`, like the pages do.
+    """
+    return [{"markdown": value}] if value else []
+
+
 def _signatory(person: Signatory) -> dict[str, str]:
     return {"name": person.name.strip(), "role": person.role.strip()}
 
@@ -582,7 +593,9 @@ def _decision_article(
             closed.astimezone(ZoneInfo(timezone)).date(), "long", locale=locale
         )
     method = tr(METHOD_LABELS.get(decision.method, decision.method))
-    paragraphs = [tr(DECISION_TEXT, date=date, method=method, options=len(decision.options))]
+    paragraphs: list[Any] = [
+        tr(DECISION_TEXT, date=date, method=method, options=len(decision.options))
+    ]
     turnout = decision.ballots / decision.electorate if decision.electorate else 0
     paragraphs.append(
         tr(
@@ -604,9 +617,8 @@ def _decision_article(
         tr(DECISION_WINNER, winner=_option_label(decision, decision.winner_option_id, text))
     )
     if adopted is not None and adopted.alternative and text(adopted.summary):
-        paragraphs.append(
-            tr(DECISION_AMENDED, label=text(adopted.label), summary=text(adopted.summary))
-        )
+        paragraphs.append(tr(DECISION_AMENDED, label=text(adopted.label)))
+        paragraphs += _markdown(text(adopted.summary))
     if decision.result_url:
         paragraphs.append(tr(DECISION_LINK, url=decision.result_url))
     return _article(paragraphs=paragraphs)

@@ -251,7 +251,8 @@ def environment() -> Environment:
         percent=percent_filter,
         localized=localized_filter,
         css_string=css_string,
-        markdown=render_markdown,
+        # On paper a link's address is printed after its text.
+        markdown=functools.partial(render_markdown, print_links=True),
     )
     env.globals.update(
         page_counter_css=page_counter_css,

@@ -132,8 +132,9 @@ def test_optional_sections_appear_when_the_partnership_fills_them():
     )
     content = build(proposal, fallback_locale="fr")
     by_key = {a["key"]: a for a in content["articles"]}
-    assert by_key["objectives"]["paragraphs"] == ["Plant trees.", "Water them."]
-    assert by_key["access"]["paragraphs"] == ["Ouvert le samedi."]  # falls back to French
+    # What users wrote is kept whole, as Markdown source (the PDF renders it).
+    assert by_key["objectives"]["paragraphs"] == [{"markdown": "Plant trees.\n\nWater them."}]
+    assert by_key["access"]["paragraphs"] == [{"markdown": "Ouvert le samedi."}]  # French
     assert "CC BY-SA 4.0" in by_key["outputs"]["paragraphs"][0]
     assert by_key["city_commitments"]["paragraphs"] == ["No specific commitment is recorded."]
 
