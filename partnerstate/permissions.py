@@ -58,6 +58,8 @@ CLOSE_VOTE = "vote.close"
 ISSUE_CHARTER = "charter.issue"
 SIGN_CHARTER = "charter.sign"
 UPLOAD_CHARTER_SCAN = "charter.upload_scan"
+WITHDRAW_CHARTER = "charter.withdraw"
+"""Withdraw an unsigned charter issued by mistake, with a reason (officials)."""
 
 OFFICIAL = "role:official"
 MEMBER = "role:member"

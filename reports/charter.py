@@ -371,8 +371,12 @@ def build_content(
     fallback_locale: str = "en",
     adopted: AdoptedVersion | None = None,
     timezone: str = "Europe/Paris",
+    supersedes: str | None = None,
 ) -> dict[str, Any]:
     """The charter's canonical content, every text in ``locale``.
+
+    ``supersedes`` is the code of the withdrawn charter this one replaces, if any: it
+    is part of the text, so a charter issued again never has the same code.
 
     ``translate(message, mapping=None)`` turns a msgid into ``locale``'s text; user
     content (locale-keyed dicts) is picked in ``locale`` with ``fallback_locale``.
@@ -451,6 +455,7 @@ def build_content(
         "locale": locale,
         "reference": reference,
         "issued_on": issued_on.isoformat(),
+        "supersedes": supersedes,
         "title": text(partnership.title),
         "type": partnership.kind,
         "type_label": tr(TYPE_LABELS.get(partnership.kind, partnership.kind)),

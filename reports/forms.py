@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, FileField, SelectField, StringField
+from wtforms import EmailField, FileField, SelectField, StringField, TextAreaField
 from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
@@ -44,3 +44,7 @@ class SignForm(Form):
 
 class ScanForm(Form):
     file = FileField(_("Scan of the signed paper copy (PDF)"))
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(_("Why is the charter withdrawn?"), [required(), length(1000)])

@@ -15,8 +15,8 @@ from partnerstate.i18n import _
 from partnerstate.partnerships.errors import Forbidden, ServiceError
 from partnerstate.services import accounts
 from reports import charter_report, render, services
-from reports.forms import IssueForm, ScanForm, SignForm
-from reports.models import CITY, COMMONS, Charter
+from reports.forms import IssueForm, ScanForm, SignForm, WithdrawForm
+from reports.models import CITY, COMMONS, WITHDRAWN, Charter
 from reports.resources import PartnershipCharterContext
 
 PAGE_SIZE = 30
@@ -24,6 +24,7 @@ PARTY_LABELS = {CITY: _("The city"), COMMONS: _("The commons")}
 STATUS_LABELS = {
     "awaiting_signatures": _("Awaiting signatures"),
     "signed": _("Signed"),
+    "withdrawn": _("Withdrawn"),
 }
 
 
@@ -118,18 +119,34 @@ def _sign_form(request: Any, item: Charter, form: SignForm | None = None) -> Sig
     return form
 
 
+def _withdraw_form(
+    request: Any, item: Charter, form: WithdrawForm | None = None
+) -> WithdrawForm | None:
+    if form is not None:
+        return form
+    if not services.may_withdraw(item) or not request.has_permission(perms.WITHDRAW_CHARTER):
+        return None
+    return WithdrawForm(meta={"locales": [request.locale_name, "en"]})
+
+
 def _show_context(
-    request: Any, item: Charter, sign_form: SignForm | None = None, scan_form: Any = None
+    request: Any,
+    item: Charter,
+    sign_form: SignForm | None = None,
+    scan_form: Any = None,
+    withdraw_form: WithdrawForm | None = None,
 ) -> dict[str, Any]:
     url = charter_report.verify_url(item.base_url, item.sha256)
     return {
+        "withdraw_form": _withdraw_form(request, item, withdraw_form),
         "charter": item,
         "content": item.content,
         "verify_url": url,
         "qr_svg": render.qr_svg_inline(url),
         "sign_form": _sign_form(request, item, sign_form),
         "scan_form": scan_form or ScanForm(meta={"locales": [request.locale_name, "en"]}),
-        "can_upload": request.has_permission(perms.UPLOAD_CHARTER_SCAN),
+        "can_upload": item.status != WITHDRAWN
+        and request.has_permission(perms.UPLOAD_CHARTER_SCAN),
         "status_labels": STATUS_LABELS,
         "party_labels": PARTY_LABELS,
     }
@@ -235,6 +252,32 @@ def upload_scan(request: Any) -> Any:
             return HTTPSeeOther(request.route_url("charters.show", id=item.id))
     request.response.status = 422
     return _show_context(request, item, scan_form=form)
+
+
+@view_config(
+    route_name="charters.withdraw",
+    request_method="POST",
+    renderer="reports/show.jinja2",
+    permission=perms.WITHDRAW_CHARTER,
+)
+def withdraw(request: Any) -> Any:
+    item = request.context.charter
+    form = WithdrawForm.from_request(request)
+    if form.validate():
+        try:
+            services.withdraw(request.db, item, request.user, form.reason.data or "")
+        except ServiceError as error:
+            form.add_error("reason", error.fields.get("reason") or error.message)
+            request.response.status = error.status
+        else:
+            request.session.flash(
+                request.translate(_("The charter was withdrawn. It can be issued again.")),
+                "success",
+            )
+            return HTTPSeeOther(request.route_url("charters.show", id=item.id))
+    if request.response.status_int == 200:
+        request.response.status = 422
+    return _show_context(request, item, withdraw_form=form)
 
 
 @view_config(route_name="charters.scan_file", request_method="GET")
