@@ -202,6 +202,49 @@ def _commitment(item: Any) -> Commitment:
     return Commitment(description=str(item))
 
 
+#: The user-written fields of a partnership's text, as (field, heading key) pairs.
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("title", "title"),
+    ("purpose", "purpose"),
+    ("objectives", "objectives"),
+    ("access_rules", "access"),
+    ("governance", "governance"),
+    ("resources", "resources"),
+    ("outputs", "outputs"),
+    ("liability", "liability"),
+    ("monitoring", "monitoring"),
+    ("breaches", "breaches"),
+    ("dispute_resolution", "disputes"),
+)
+
+
+def _has(value: Text, locale: str) -> bool:
+    if not value:
+        return True  # nothing written, nothing to translate
+    if isinstance(value, Mapping):
+        return bool(str(value.get(locale) or "").strip()) or not any(
+            str(v or "").strip() for v in value.values()
+        )
+    return True  # a plain string is the text in every language asked
+
+
+def missing_translations(partnership: PartnershipText, locale: str) -> list[tuple[str, int]]:
+    """What of ``partnership``'s text has no version in ``locale``: ``(heading key, item)``.
+
+    ``item`` is 0 for a whole text, else the 1-based number of a commitment in its
+    article. A charter issued in that language would fall back to another language
+    for each of these, so the review step names them instead of offering the language.
+    """
+    missing = [
+        (key, 0) for field, key in TEXT_FIELDS if not _has(getattr(partnership, field), locale)
+    ]
+    for key in ("city_commitments", "commons_commitments"):
+        for number, item in enumerate(getattr(partnership, key), start=1):
+            if not _has(item.description, locale):
+                missing.append((key, number))
+    return missing
+
+
 # --- labels ---------------------------------------------------------------------------
 
 TYPE_LABELS = {

@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import babel.dates
 import babel.numbers
@@ -30,7 +29,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, se
 from markupsafe import Markup
 from pyramid.i18n import TranslationString
 
-from partnerstate.i18n import _, load_translations
+from partnerstate.i18n import _, date_text, datetime_text, load_translations, time_text
 from partnerstate.localized import pick
 from partnerstate.markup import render_markdown
 
@@ -91,8 +90,8 @@ def _locale(context: Any) -> str:
     return context.get("locale") or "en"
 
 
-def _timezone(context: Any) -> ZoneInfo:
-    return ZoneInfo(context.get("timezone") or DEFAULT_TIMEZONE)
+def _timezone_name(context: Any) -> str:
+    return str(context.get("timezone") or DEFAULT_TIMEZONE)
 
 
 @pass_context
@@ -123,25 +122,19 @@ def date_filter(context: Any, value: Any, format: str = "long") -> str:
     parsed = _parse_date(value)
     if parsed is None:
         return ""
-    if isinstance(parsed, dt.datetime):
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        parsed = parsed.astimezone(_timezone(context)).date()
-    return babel.dates.format_date(parsed, format=format, locale=_locale(context))
+    return date_text(parsed, _locale(context), _timezone_name(context), format)
 
 
 @pass_context
 def datetime_filter(context: Any, value: Any, format: str = "medium") -> str:
+    """A moment as every page writes it (medium date, short time, no seconds); ``format``
+    is accepted for older templates and ignored."""
     parsed = _parse_date(value)
     if parsed is None:
         return ""
     if not isinstance(parsed, dt.datetime):
         return date_filter(context, parsed)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return babel.dates.format_datetime(
-        parsed, format=format, tzinfo=_timezone(context), locale=_locale(context)
-    )
+    return datetime_text(parsed, _locale(context), _timezone_name(context))
 
 
 @pass_context
@@ -149,11 +142,7 @@ def time_filter(context: Any, value: Any, format: str = "short") -> str:
     parsed = _parse_date(value)
     if not isinstance(parsed, dt.datetime):
         return ""
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return babel.dates.format_time(
-        parsed, format=format, tzinfo=_timezone(context), locale=_locale(context)
-    )
+    return time_text(parsed, _locale(context), _timezone_name(context))
 
 
 @pass_context

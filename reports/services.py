@@ -179,6 +179,16 @@ def last_withdrawn(db: Session, partnership_id: int, locale: str) -> Charter | N
     return db.scalars(query).first()
 
 
+def missing_translations(
+    db: Session, partnership: Any, locales: Sequence[str], base_url: str = ""
+) -> dict[str, list[tuple[str, int]]]:
+    """For each of ``locales``, what of the adopted text is not written in it (empty: none)."""
+    inputs = sources.charter_inputs(
+        db, partnership, locales[0], lambda message, mapping=None: str(message), base_url
+    )
+    return {locale: charter.missing_translations(inputs.partnership, locale) for locale in locales}
+
+
 @dataclass(frozen=True)
 class Draft:
     """A charter as it would be issued now: its content and code, nothing stored."""
