@@ -24,12 +24,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import babel.dates
 import babel.numbers
 
-from partnerstate.i18n import _
+from partnerstate.i18n import _, date_text
 from partnerstate.localized import pick
 
 #: Version 2: user-written texts are paragraphs ``{"markdown": source}`` (version 1
@@ -637,9 +635,7 @@ def _decision_article(
     closed = decision.closed_at
     date = ""
     if closed is not None:
-        date = babel.dates.format_date(
-            closed.astimezone(ZoneInfo(timezone)).date(), "long", locale=locale
-        )
+        date = date_text(closed, locale, timezone)
     method = tr(METHOD_LABELS.get(decision.method, decision.method))
     paragraphs: list[Any] = [
         tr(DECISION_TEXT, date=date, method=method, options=len(decision.options))

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import babel.dates
 import babel.numbers
 import segno
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape

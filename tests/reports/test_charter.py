@@ -217,3 +217,22 @@ def test_french_content_is_in_french():
 def test_dataclasses_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         charter.Signatory().name = "x"  # type: ignore[misc]
+
+
+def test_missing_translations_name_every_text_not_written_in_a_language():
+    proposal = charter.PartnershipText(
+        id=1,
+        title={"en": "Garden", "fr": "Jardin"},
+        purpose={"en": "Grow **together**."},
+        governance={"en": " ", "fr": ""},  # nothing written in any language
+        city_commitments=(
+            charter.Commitment({"en": "Lends the plot", "fr": "Prête la parcelle"}, "space"),
+            charter.Commitment({"en": "Pays for water"}, "utilities"),
+        ),
+        commons_commitments=(charter.Commitment("Keeps it open"),),  # plain text: any language
+    )
+    assert charter.missing_translations(proposal, "en") == []
+    assert charter.missing_translations(proposal, "fr") == [
+        ("purpose", 0),
+        ("city_commitments", 2),
+    ]
