@@ -353,7 +353,12 @@ def issue(request: Any) -> Any:
     form); "Change" (``edit``) brings the filled form back.
     """
     partnership = request.context.partnership
-    existing = services.for_partnership(request.db, partnership.id)
+    # Withdrawn charters are not "already issued": they may be issued again.
+    existing = [
+        item
+        for item in services.for_partnership(request.db, partnership.id)
+        if item.status != WITHDRAWN
+    ]
     form = IssueForm.from_request(request)
     adopted = partnership.status in services.ADOPTED_STATES
     languages = _languages(request, partnership, form) if adopted else []
