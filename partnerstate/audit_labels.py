@@ -39,6 +39,7 @@ ACTIONS = {
     "charter.scan_upload": _("Filed the signed scan of a charter"),
     "charter.sign": _("Signed a charter"),
     "charter.signed": _("Charter signed by both parties"),
+    "charter.withdraw": _("Withdrew a charter"),
     "commons.archive": _("Archived a commons"),
     "commons.edit": _("Edited a commons"),
     "commons.reject": _("Rejected a commons"),

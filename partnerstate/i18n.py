@@ -121,24 +121,69 @@ def negotiate_locale(request: Any) -> str:
     return context_locale(request) or request.registry["partnerstate.settings"].default_locale
 
 
-def _tz(request: Any) -> ZoneInfo:
-    return ZoneInfo(request.registry["partnerstate.settings"].timezone)
+# --- dates and times: one way to write them, in the city's time zone ---------------------
+#
+# Pages, PDFs and mails all call these (the reports package through its own Jinja
+# filters, which know the report's language rather than the request's). A moment is
+# written with the locale's medium date and its short time, never with seconds; a day
+# is the city's calendar day (PARTNERSTATE_TIMEZONE), never UTC's.
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # Naive values come from SQLite or old data and are UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def local_date(value: dt.date | dt.datetime, timezone: str) -> dt.date:
+    """The city's calendar day of ``value`` (a date is returned as it is)."""
+    if isinstance(value, dt.datetime):
+        return _aware(value).astimezone(ZoneInfo(timezone)).date()
+    return value
+
+
+def datetime_text(value: dt.datetime, locale: str, timezone: str) -> str:
+    """A moment as people read it: "Dec 7, 2026, 12:40 AM", "7 déc. 2026, 00:40"."""
+    babel_locale = babel.Locale.parse(locale)
+    moment = _aware(value).astimezone(ZoneInfo(timezone))
+    day = babel.dates.format_date(moment.date(), "medium", locale=babel_locale)
+    clock = babel.dates.format_time(moment, "short", tzinfo=moment.tzinfo, locale=babel_locale)
+    # The locale's own way of joining a date and a time ("{1}, {0}", "{1} 'à' {0}"...).
+    pattern = str(babel_locale.datetime_formats["medium"]).replace("'", "")
+    return pattern.replace("{1}", day).replace("{0}", clock)
+
+
+def date_text(
+    value: dt.date | dt.datetime, locale: str, timezone: str, format: str = "long"
+) -> str:
+    """A day (the city's, for a moment) in one of Babel's date formats."""
+    return babel.dates.format_date(local_date(value, timezone), format=format, locale=locale)
+
+
+def time_text(value: dt.datetime, locale: str, timezone: str) -> str:
+    """The time of day in the city, without seconds."""
+    moment = _aware(value).astimezone(ZoneInfo(timezone))
+    return babel.dates.format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
+
+
+def _timezone(request: Any) -> str:
+    return str(request.registry["partnerstate.settings"].timezone)
 
 
 def format_datetime(request: Any, value: dt.datetime | None, format: str = "medium") -> str:
+    """``value`` in the request's language and the city's time zone (see datetime_text).
+
+    ``format`` is accepted for older templates and ignored: every page writes moments
+    the same way, and never with seconds.
+    """
     if value is None:
         return ""
-    return babel.dates.format_datetime(
-        value, format=format, tzinfo=_tz(request), locale=request.locale_name
-    )
+    return datetime_text(value, request.locale_name, _timezone(request))
 
 
 def format_date(request: Any, value: dt.date | dt.datetime | None, format: str = "long") -> str:
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(_tz(request)).date()
-    return babel.dates.format_date(value, format=format, locale=request.locale_name)
+    return date_text(value, request.locale_name, _timezone(request), format)
 
 
 def format_number(request: Any, value: float | int | None) -> str:

@@ -14,6 +14,7 @@ import re
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -28,11 +29,18 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 _SCRIPT_SCHEME = re.compile(r"(?i)\b(java|vb)(\s*)(script)(\s*):")
 
 
-def render_markdown(source: str | None) -> Markup:
-    """Limited Markdown (no headings above h3, no images, no raw HTML) as safe HTML."""
+def render_markdown(source: str | None, *, print_links: bool = False) -> Markup:
+    """Limited Markdown (no headings above h3, no images, no raw HTML) as safe HTML.
+
+    ``print_links`` is for paper (charters, reports): a link's address is written
+    after its text, since nobody can click on a printed page.
+    """
     if not source:
         return Markup("")
-    html = _markdown.render(source)
+    tokens = _markdown.parse(source)
+    if print_links:
+        _write_link_addresses(tokens)
+    html = _markdown.renderer.render(tokens, _markdown.options, {})
     # Headings from users must not compete with the page's own h1/h2.
     for level in (1, 2):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
@@ -45,6 +53,28 @@ def render_markdown(source: str | None) -> Markup:
     )
     clean = _SCRIPT_SCHEME.sub(r"\1\2\3\4&#58;", clean)
     return Markup(clean)  # noqa: S704 -- sanitized by nh3 just above
+
+
+def _write_link_addresses(tokens: list[Token]) -> None:
+    """After each link whose text is not its own address, add " (address)"."""
+    for block in tokens:
+        children = block.children
+        if block.type != "inline" or not children:
+            continue
+        result: list[Token] = []
+        href, shown = "", ""
+        for token in children:
+            result.append(token)
+            if token.type == "link_open":
+                href, shown = str(token.attrGet("href") or ""), ""
+            elif token.type in ("text", "code_inline"):
+                shown += token.content
+            elif token.type == "link_close" and href:
+                address = href.removeprefix("mailto:")
+                if shown.strip() not in (href, address):
+                    result.append(Token("text", "", 0, content=f" ({address})"))
+                href = ""
+        block.children = result
 
 
 _TAG = re.compile(r"<[a-zA-Z!/?]")

@@ -63,6 +63,8 @@ STRIKE_ELECTOR = "vote.strike"
 ISSUE_CHARTER = "charter.issue"
 SIGN_CHARTER = "charter.sign"
 UPLOAD_CHARTER_SCAN = "charter.upload_scan"
+WITHDRAW_CHARTER = "charter.withdraw"
+"""Withdraw an unsigned charter issued by mistake, with a reason (officials)."""
 
 OFFICIAL = "role:official"
 MEMBER = "role:member"

@@ -24,15 +24,15 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import babel.dates
 import babel.numbers
 
-from partnerstate.i18n import _
+from partnerstate.i18n import _, date_text
 from partnerstate.localized import pick
 
-FORMAT = "partnerstate-charter/1"
+#: Version 2: user-written texts are paragraphs ``{"markdown": source}`` (version 1
+#: split them into plain-text paragraphs and printed the Markdown raw).
+FORMAT = "partnerstate-charter/2"
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 Translate = Callable[..., str]
@@ -200,6 +200,49 @@ def _commitment(item: Any) -> Commitment:
     return Commitment(description=str(item))
 
 
+#: The user-written fields of a partnership's text, as (field, heading key) pairs.
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("title", "title"),
+    ("purpose", "purpose"),
+    ("objectives", "objectives"),
+    ("access_rules", "access"),
+    ("governance", "governance"),
+    ("resources", "resources"),
+    ("outputs", "outputs"),
+    ("liability", "liability"),
+    ("monitoring", "monitoring"),
+    ("breaches", "breaches"),
+    ("dispute_resolution", "disputes"),
+)
+
+
+def _has(value: Text, locale: str) -> bool:
+    if not value:
+        return True  # nothing written, nothing to translate
+    if isinstance(value, Mapping):
+        return bool(str(value.get(locale) or "").strip()) or not any(
+            str(v or "").strip() for v in value.values()
+        )
+    return True  # a plain string is the text in every language asked
+
+
+def missing_translations(partnership: PartnershipText, locale: str) -> list[tuple[str, int]]:
+    """What of ``partnership``'s text has no version in ``locale``: ``(heading key, item)``.
+
+    ``item`` is 0 for a whole text, else the 1-based number of a commitment in its
+    article. A charter issued in that language would fall back to another language
+    for each of these, so the review step names them instead of offering the language.
+    """
+    missing = [
+        (key, 0) for field, key in TEXT_FIELDS if not _has(getattr(partnership, field), locale)
+    ]
+    for key in ("city_commitments", "commons_commitments"):
+        for number, item in enumerate(getattr(partnership, key), start=1):
+            if not _has(item.description, locale):
+                missing.append((key, number))
+    return missing
+
+
 # --- labels ---------------------------------------------------------------------------
 
 TYPE_LABELS = {
@@ -346,9 +389,9 @@ DECISION_TURNOUT = _("${ballots} of ${electorate} members voted (turnout ${turno
 DECISION_QUORUM_MET = _("The quorum of ${quorum} was met.")
 DECISION_NO_QUORUM_RULE = _("No quorum was required.")
 DECISION_WINNER = _("The option \u201c${winner}\u201d won and this charter records it.")
+# The alternative's summary (Markdown) follows as a paragraph of its own.
 DECISION_AMENDED = _(
-    "The adopted version is the alternative \u201c${label}\u201d proposed during the "
-    "deliberation: ${summary}"
+    "The adopted version is the alternative \u201c${label}\u201d proposed during the deliberation:"
 )
 DECISION_LINK = _("The full result, with every round, is published at ${url}.")
 
@@ -369,8 +412,12 @@ def build_content(
     fallback_locale: str = "en",
     adopted: AdoptedVersion | None = None,
     timezone: str = "Europe/Paris",
+    supersedes: str | None = None,
 ) -> dict[str, Any]:
     """The charter's canonical content, every text in ``locale``.
+
+    ``supersedes`` is the code of the withdrawn charter this one replaces, if any: it
+    is part of the text, so a charter issued again never has the same code.
 
     ``translate(message, mapping=None)`` turns a msgid into ``locale``'s text; user
     content (locale-keyed dicts) is picked in ``locale`` with ``fallback_locale``.
@@ -388,14 +435,14 @@ def build_content(
         "principles": lambda: _article(paragraphs=[tr(PRINCIPLES)]),
         "commons": lambda: _commons_article(commons, commons_name, text, tr),
         "purpose": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.purpose))
+            paragraphs=_markdown(text(partnership.purpose))
             + (
                 [tr(PURPOSE_INTERVENTION, intervention=commons.intervention)]
                 if commons.intervention
                 else []
             )
         ),
-        "objectives": lambda: _article(paragraphs=_paragraphs(text(partnership.objectives))),
+        "objectives": lambda: _article(paragraphs=_markdown(text(partnership.objectives))),
         "city_commitments": lambda: _commitments_article(
             partnership.city_commitments, tr(CITY_COMMITMENTS_INTRO), text, tr, kinds=True
         ),
@@ -403,15 +450,15 @@ def build_content(
             partnership.commons_commitments, tr(COMMONS_COMMITMENTS_INTRO), text, tr, kinds=False
         ),
         "access": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.access_rules))
+            paragraphs=_markdown(text(partnership.access_rules))
             or ([tr(ACCESS_POLICY, policy=commons.access_policy)] if commons.access_policy else [])
         ),
         "governance": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.governance)) or [tr(GOVERNANCE_DEFAULT)]
+            paragraphs=_markdown(text(partnership.governance)) or [tr(GOVERNANCE_DEFAULT)]
         ),
-        "resources": lambda: _article(paragraphs=_paragraphs(text(partnership.resources))),
+        "resources": lambda: _article(paragraphs=_markdown(text(partnership.resources))),
         "outputs": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.outputs))
+            paragraphs=_markdown(text(partnership.outputs))
             + (
                 [tr(OUTPUT_LICENCE, licence=partnership.output_licence or commons.output_licence)]
                 if partnership.output_licence or commons.output_licence
@@ -419,15 +466,15 @@ def build_content(
             )
             + ([tr(DATA_LICENCE, licence=commons.data_licence)] if commons.data_licence else [])
         ),
-        "liability": lambda: _article(paragraphs=_paragraphs(text(partnership.liability))),
+        "liability": lambda: _article(paragraphs=_markdown(text(partnership.liability))),
         "duration": lambda: _article(paragraphs=_duration(partnership, tr)),
         "monitoring": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.monitoring)) or [tr(MONITORING_DEFAULT)]
+            paragraphs=_markdown(text(partnership.monitoring)) or [tr(MONITORING_DEFAULT)]
         ),
         "transparency": lambda: _article(paragraphs=[tr(TRANSPARENCY)]),
-        "breaches": lambda: _article(paragraphs=_paragraphs(text(partnership.breaches))),
+        "breaches": lambda: _article(paragraphs=_markdown(text(partnership.breaches))),
         "disputes": lambda: _article(
-            paragraphs=_paragraphs(text(partnership.dispute_resolution)) or [tr(DISPUTES)]
+            paragraphs=_markdown(text(partnership.dispute_resolution)) or [tr(DISPUTES)]
         ),
         "amendment": lambda: _article(paragraphs=[tr(AMENDMENT)]),
         "end": lambda: _article(paragraphs=[tr(END)]),
@@ -449,6 +496,7 @@ def build_content(
         "locale": locale,
         "reference": reference,
         "issued_on": issued_on.isoformat(),
+        "supersedes": supersedes,
         "title": text(partnership.title),
         "type": partnership.kind,
         "type_label": tr(TYPE_LABELS.get(partnership.kind, partnership.kind)),
@@ -505,6 +553,15 @@ def _article(
 def _paragraphs(value: str) -> list[str]:
     """Blank-line separated paragraphs of plain text (user content is never HTML here)."""
     return [part.strip() for part in re.split(r"\n\s*\n", value or "") if part.strip()]
+
+
+def _markdown(value: str) -> list[dict[str, str]]:
+    """A user-written text as one paragraph entry: its Markdown source, kept whole.
+
+    The source (not HTML) is what the code hashes; templates render it with
+    :func:`partnerstate.markup.render_markdown`, like the pages do.
+    """
+    return [{"markdown": value}] if value else []
 
 
 def _signatory(person: Signatory) -> dict[str, str]:
@@ -578,11 +635,11 @@ def _decision_article(
     closed = decision.closed_at
     date = ""
     if closed is not None:
-        date = babel.dates.format_date(
-            closed.astimezone(ZoneInfo(timezone)).date(), "long", locale=locale
-        )
+        date = date_text(closed, locale, timezone)
     method = tr(METHOD_LABELS.get(decision.method, decision.method))
-    paragraphs = [tr(DECISION_TEXT, date=date, method=method, options=len(decision.options))]
+    paragraphs: list[Any] = [
+        tr(DECISION_TEXT, date=date, method=method, options=len(decision.options))
+    ]
     turnout = decision.ballots / decision.electorate if decision.electorate else 0
     paragraphs.append(
         tr(
@@ -604,9 +661,8 @@ def _decision_article(
         tr(DECISION_WINNER, winner=_option_label(decision, decision.winner_option_id, text))
     )
     if adopted is not None and adopted.alternative and text(adopted.summary):
-        paragraphs.append(
-            tr(DECISION_AMENDED, label=text(adopted.label), summary=text(adopted.summary))
-        )
+        paragraphs.append(tr(DECISION_AMENDED, label=text(adopted.label)))
+        paragraphs += _markdown(text(adopted.summary))
     if decision.result_url:
         paragraphs.append(tr(DECISION_LINK, url=decision.result_url))
     return _article(paragraphs=paragraphs)

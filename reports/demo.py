@@ -32,10 +32,23 @@ THINGS = {
     "type": "ordinary",
     "purpose": _t(
         "Lend rather than buy: the city hosts the library of things in a former shop, the "
-        "neighbours keep its 600 objects in good repair and lend them to everyone.",
+        "neighbours keep its 600 objects in good repair and lend them to **every resident**.",
         "Prêter plutôt qu'acheter : la ville héberge la bibliothèque d'objets dans une "
-        "ancienne boutique, les voisins entretiennent ses 600 objets et les prêtent à toutes "
-        "et tous.",
+        "ancienne boutique, les voisins entretiennent ses 600 objets et les prêtent à "
+        "**toutes et tous**.",
+    ),
+    # Markdown, as officials type it in the form: the charter prints it as a list.
+    "governance": _t(
+        "The members of La Remise meet every quarter and decide by consent:\n\n"
+        "1. which objects to buy, repair or retire;\n"
+        "2. the opening hours;\n"
+        "3. the lending rules, published on [the library's page](https://laremise.example).",
+        "Les membres de La Remise se réunissent chaque trimestre et décident par "
+        "consentement :\n\n"
+        "1. des objets à acheter, réparer ou retirer ;\n"
+        "2. des horaires d'ouverture ;\n"
+        "3. des règles de prêt, publiées sur [la page de la bibliothèque]"
+        "(https://laremise.example).",
     ),
     "city_commitments": [
         {

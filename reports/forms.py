@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, FileField, SelectField, StringField
+from wtforms import EmailField, FileField, SelectField, StringField, TextAreaField
 from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
@@ -19,14 +19,21 @@ def _optional_email() -> list[object]:
 
 
 class IssueForm(Form):
-    locale = SelectField(_("Language of the charter"), choices=language_choices())
+    # The choices are narrowed by the view to the languages the text is written in.
+    locale = SelectField(
+        _("Language of the charter"),
+        [required()],
+        choices=language_choices(),
+        validate_choice=False,
+    )
     city_department = StringField(_("City department"), [length(200)])
-    city_signatory_name = StringField(_("Signatory for the city"), [length(200)])
+    # Both signatories are required here: their names are printed in the frozen text.
+    city_signatory_name = StringField(_("Signatory for the city"), [required(), length(200)])
     city_signatory_role = StringField(_("Role of the city's signatory"), [length(200)])
     city_signatory_email = EmailField(
         _("Account of the city's signatory (email, optional)"), _optional_email()
     )
-    commons_signatory_name = StringField(_("Signatory for the commons"), [length(200)])
+    commons_signatory_name = StringField(_("Signatory for the commons"), [required(), length(200)])
     commons_signatory_role = StringField(_("Role of the commons' signatory"), [length(200)])
     commons_signatory_email = EmailField(
         _("Account of the commons' signatory (email, optional)"), _optional_email()
@@ -44,3 +51,7 @@ class SignForm(Form):
 
 class ScanForm(Form):
     file = FileField(_("Scan of the signed paper copy (PDF)"))
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(_("Why is the charter withdrawn?"), [required(), length(1000)])

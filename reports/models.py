@@ -14,7 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from partnerstate.database import Base, UTCDateTime, utcnow
@@ -24,7 +34,9 @@ if TYPE_CHECKING:
 
 AWAITING_SIGNATURES = "awaiting_signatures"
 SIGNED = "signed"
-STATUSES = (AWAITING_SIGNATURES, SIGNED)
+#: Issued by mistake and withdrawn before anyone signed: kept in the register, never valid.
+WITHDRAWN = "withdrawn"
+STATUSES = (AWAITING_SIGNATURES, SIGNED, WITHDRAWN)
 
 CITY = "city"
 COMMONS = "commons"
@@ -35,10 +47,20 @@ class Charter(Base):
     """The charter of one adopted partnership in one language."""
 
     __tablename__ = "charters"
-    __table_args__ = (UniqueConstraint("partnership_id", "locale"),)
+    # One current charter per partnership and language; withdrawn ones stay beside it.
+    __table_args__ = (
+        Index(
+            "uq_charters_current_partnership_locale",
+            "partnership_id",
+            "locale",
+            unique=True,
+            sqlite_where=text("status != 'withdrawn'"),
+            postgresql_where=text("status != 'withdrawn'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Indexed by the unique (partnership_id, locale) constraint.
+    # Indexed by the unique (partnership_id, locale) index of current charters.
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="RESTRICT"))
     # Denormalised from the partnership so that a commons' page lists its charters.
     commons_id: Mapped[int] = mapped_column(
@@ -62,10 +84,14 @@ class Charter(Base):
     commons_signatory_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     signed_pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
     issued_by: Mapped[User | None] = relationship("User", foreign_keys=[issued_by_id])
+    withdrawn_by: Mapped[User | None] = relationship("User", foreign_keys=[withdrawn_by_id])
     signatures: Mapped[list[Signature]] = relationship(
         back_populates="charter", order_by="Signature.signed_at", cascade="all, delete-orphan"
     )

@@ -14,29 +14,29 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import re
 import threading
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import babel.dates
 import babel.numbers
 import segno
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup
 from pyramid.i18n import TranslationString
 
-from partnerstate.i18n import _, load_translations
+from partnerstate.i18n import _, date_text, datetime_text, load_translations, time_text
 from partnerstate.localized import pick
 from partnerstate.markup import render_markdown
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATE_DIRS = (PACKAGE_DIR / "templates", PACKAGE_DIR / "types")
 PDF_VARIANT = "pdf/a-3b"
+#: Name of the sRGB colour profile given to WeasyPrint as the PDF/A output intent.
+OUTPUT_INTENT = "sRGB-IEC61966-2.1"
 DEFAULT_TIMEZONE = "Europe/Paris"
 #: The families every print stylesheet uses; both are installed by the project's setup
 #: (fonts-dejavu-core, fonts-noto-core in .ci/run) and cover every shipped locale.
@@ -89,8 +89,8 @@ def _locale(context: Any) -> str:
     return context.get("locale") or "en"
 
 
-def _timezone(context: Any) -> ZoneInfo:
-    return ZoneInfo(context.get("timezone") or DEFAULT_TIMEZONE)
+def _timezone_name(context: Any) -> str:
+    return str(context.get("timezone") or DEFAULT_TIMEZONE)
 
 
 @pass_context
@@ -121,25 +121,19 @@ def date_filter(context: Any, value: Any, format: str = "long") -> str:
     parsed = _parse_date(value)
     if parsed is None:
         return ""
-    if isinstance(parsed, dt.datetime):
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        parsed = parsed.astimezone(_timezone(context)).date()
-    return babel.dates.format_date(parsed, format=format, locale=_locale(context))
+    return date_text(parsed, _locale(context), _timezone_name(context), format)
 
 
 @pass_context
 def datetime_filter(context: Any, value: Any, format: str = "medium") -> str:
+    """A moment as every page writes it (medium date, short time, no seconds); ``format``
+    is accepted for older templates and ignored."""
     parsed = _parse_date(value)
     if parsed is None:
         return ""
     if not isinstance(parsed, dt.datetime):
         return date_filter(context, parsed)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return babel.dates.format_datetime(
-        parsed, format=format, tzinfo=_timezone(context), locale=_locale(context)
-    )
+    return datetime_text(parsed, _locale(context), _timezone_name(context))
 
 
 @pass_context
@@ -147,11 +141,7 @@ def time_filter(context: Any, value: Any, format: str = "short") -> str:
     parsed = _parse_date(value)
     if not isinstance(parsed, dt.datetime):
         return ""
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return babel.dates.format_time(
-        parsed, format=format, tzinfo=_timezone(context), locale=_locale(context)
-    )
+    return time_text(parsed, _locale(context), _timezone_name(context))
 
 
 @pass_context
@@ -249,7 +239,8 @@ def environment() -> Environment:
         percent=percent_filter,
         localized=localized_filter,
         css_string=css_string,
-        markdown=render_markdown,
+        # On paper a link's address is printed after its text.
+        markdown=functools.partial(render_markdown, print_links=True),
     )
     env.globals.update(
         page_counter_css=page_counter_css,
@@ -325,11 +316,7 @@ def html_to_pdf(
         options["pdf_identifier"] = identifier
     fetcher = _data_only_fetcher()
     document = HTML(string=html, url_fetcher=fetcher)
-    with warnings.catch_warnings():
-        # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it; the
-        # ResourceWarning it triggers is its own (the file is read and dropped at once).
-        warnings.simplefilter("ignore", ResourceWarning)
-        pdf = _write_pdf(document, stylesheets, attachments, fetcher, options)
+    pdf = _write_pdf(document, stylesheets, attachments, fetcher, options)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without target returns bytes
         raise RenderError("WeasyPrint returned no PDF")
     return pdf
@@ -345,9 +332,18 @@ def _write_pdf(
     from weasyprint import Attachment
 
     font_config, _ = _fonts_and_sheets()
+    if "pdf_variant" in options:
+        # PDF/A needs an sRGB output intent. Left to itself WeasyPrint opens its
+        # profile file for each PDF and never closes it (a ResourceWarning on every
+        # render); we hand it the same profile read once, under our own name.
+        options = {**options, "output_intent": OUTPUT_INTENT}
+        color_profiles = {OUTPUT_INTENT: _srgb_profile()}
+    else:
+        color_profiles = None
     return document.write_pdf(
         stylesheets=[_stylesheet(sheet, fetcher) for sheet in stylesheets],
         font_config=font_config,
+        color_profiles=color_profiles,
         attachments=[
             Attachment(
                 string=item.data,
@@ -359,6 +355,24 @@ def _write_pdf(
             for item in attachments
         ],
         **options,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _srgb_icc() -> bytes:
+    """The sRGB IEC61966-2.1 profile WeasyPrint ships for PDF/A output intents."""
+    from importlib.resources import files
+
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def _srgb_profile() -> Any:
+    """A fresh ColorProfile per PDF (WeasyPrint stores the PDF object's number in it)."""
+    from weasyprint.css import ColorProfile
+
+    components = (["r"], ["g"], ["b"])
+    return ColorProfile(
+        io.BytesIO(_srgb_icc()), "sRGB2014.icc", "relative-colorimetric", components
     )
 
 

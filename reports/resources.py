@@ -59,6 +59,7 @@ class CharterContext:
             # Officials sign for the city, or record a signature for either party.
             (perms.Allow, perms.OFFICIAL, perms.SIGN_CHARTER),
             (perms.Allow, perms.OFFICIAL, perms.UPLOAD_CHARTER_SCAN),
+            (perms.Allow, perms.OFFICIAL, perms.WITHDRAW_CHARTER),
         ]
         # The signatories named when the charter was issued sign with their own account
         # (the service checks they sign for their own party).

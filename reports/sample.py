@@ -125,12 +125,15 @@ def sample_content(
 
     ``extra_paragraphs`` lengthens the work plan (the benchmark's 6-page charter).
     """
+    # User texts are Markdown, as typed in the forms: a numbered list, emphasis, a link.
     work_plan = {
-        "en": "Spring: beds built with the neighbours. Summer: weekly open days. Autumn: "
-        "harvest festival and seed exchange. Winter: composting and tool repair workshops.",
-        "fr": "Printemps : construction des bacs avec les voisins. Été : portes ouvertes "
-        "chaque semaine. Automne : fête des récoltes et troc de graines. Hiver : "
-        "compostage et ateliers de réparation d'outils.",
+        "en": "1. Spring: beds built with the neighbours.\n2. Summer: weekly open days.\n"
+        "3. Autumn: harvest festival and seed exchange.\n"
+        "4. Winter: composting and tool repair workshops.",
+        "fr": "1. Printemps : construction des bacs avec les voisins.\n"
+        "2. Été : portes ouvertes chaque semaine.\n"
+        "3. Automne : fête des récoltes et troc de graines.\n"
+        "4. Hiver : compostage et ateliers de réparation d'outils.",
     }
     for index in range(extra_paragraphs):
         for key in work_plan:
@@ -149,9 +152,12 @@ def sample_content(
         title={"en": "Shared garden of the Moulins", "fr": "Jardin partagé des Moulins"},
         purpose={
             "en": "Turn a fallow municipal plot into a garden that neighbours grow together, "
-            "open to schools and to everyone who wishes to learn.",
+            "open to schools and to **every resident** who wishes to learn. The garden's "
+            "rules are on [the association's site](https://jardins-moulins.example/rules).",
             "fr": "Transformer une parcelle municipale en friche en un jardin que les voisins "
-            "cultivent ensemble, ouvert aux écoles et à toute personne qui veut apprendre.",
+            "cultivent ensemble, ouvert aux écoles et à **toute personne** qui veut apprendre. "
+            "Le règlement du jardin est sur [le site de l'association]"
+            "(https://jardins-moulins.example/rules).",
         },
         city_commitments=CITY_COMMITMENTS,
         commons_commitments=COMMONS_COMMITMENTS,

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
@@ -30,6 +31,7 @@ from reports.models import (
     COMMONS,
     PARTIES,
     SIGNED,
+    WITHDRAWN,
     Charter,
     Signature,
     SignedScan,
@@ -39,6 +41,7 @@ OBJECT_TYPE = "charter"
 #: Partnerships in these states have been adopted (later states keep their charters).
 ADOPTED_STATES = frozenset({"adopted", "signed", "active", "closed"})
 MAX_SCAN_BYTES = 20 * 1024 * 1024
+MAX_REASON = 1000
 
 
 @dataclass(frozen=True)
@@ -176,20 +179,67 @@ def reference_for(partnership: Any, issued_on: dt.date) -> str:
     return f"{issued_on.year}-{partnership.id:04d}"
 
 
-def issue(
+def local_date(moment: dt.datetime, timezone: str) -> dt.date:
+    """The calendar day ``moment`` falls on in the city (what people read as "the date")."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def current_charter(db: Session, partnership_id: int, locale: str) -> Charter | None:
+    """The partnership's charter in ``locale`` that is not withdrawn, if any."""
+    query = select(Charter).where(
+        Charter.partnership_id == partnership_id,
+        Charter.locale == locale,
+        Charter.status != WITHDRAWN,
+    )
+    return db.scalars(query).first()
+
+
+def last_withdrawn(db: Session, partnership_id: int, locale: str) -> Charter | None:
+    query = (
+        select(Charter)
+        .where(
+            Charter.partnership_id == partnership_id,
+            Charter.locale == locale,
+            Charter.status == WITHDRAWN,
+        )
+        .order_by(Charter.id.desc())
+    )
+    return db.scalars(query).first()
+
+
+def missing_translations(
+    db: Session, partnership: Any, locales: Sequence[str], base_url: str = ""
+) -> dict[str, list[tuple[str, int]]]:
+    """For each of ``locales``, what of the adopted text is not written in it (empty: none)."""
+    inputs = sources.charter_inputs(
+        db, partnership, locales[0], lambda message, mapping=None: str(message), base_url
+    )
+    return {locale: charter.missing_translations(inputs.partnership, locale) for locale in locales}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A charter as it would be issued now: its content and code, nothing stored."""
+
+    locale: str
+    content: dict[str, Any]
+    sha256: str
+
+
+def prepare(
     db: Session,
     partnership: Any,
-    actor: User,
     request: IssueRequest,
     *,
     base_url: str,
     site_locale: str = "en",
     timezone: str = render.DEFAULT_TIMEZONE,
     now: dt.datetime | None = None,
-) -> Charter:
-    """Freeze the adopted partnership into a charter in one language and render its PDF.
+) -> Draft:
+    """The charter's content as :func:`issue` would freeze it at ``now`` (the review step).
 
-    409 when the partnership is not adopted or already has a charter in that language.
+    409 when the partnership is not adopted or already has a current charter in that
+    language; 422 for an unknown language.
     """
     if partnership.status not in ADOPTED_STATES:
         raise Conflict(
@@ -202,9 +252,7 @@ def issue(
     locale = request.locale or sources.default_locale(db, partnership, site_locale)
     if locale not in LOCALES:
         raise Invalid(_("This language is not available."), {"locale": _("Unknown language.")})
-    existing = db.scalars(
-        select(Charter).where(Charter.partnership_id == partnership.id, Charter.locale == locale)
-    ).first()
+    existing = current_charter(db, partnership.id, locale)
     if existing is not None:
         raise Conflict(
             _(
@@ -221,7 +269,10 @@ def issue(
         return render.translate(locale, message, mapping)
 
     inputs = sources.charter_inputs(db, partnership, locale, translate, base_url)
-    issued_on = now.astimezone(dt.UTC).date()
+    # The city's calendar day, not UTC's: issued at 00:40 in Paris on 7 December is
+    # "7 December", and the hashed text can never be corrected afterwards.
+    issued_on = local_date(now, timezone)
+    withdrawn = last_withdrawn(db, partnership.id, locale)
     content = charter.build_content(
         inputs.partnership,
         charter.Parties(
@@ -247,8 +298,40 @@ def issue(
         fallback_locale=inputs.fallback_locale,
         adopted=inputs.adopted,
         timezone=timezone,
+        supersedes=withdrawn.sha256 if withdrawn is not None else None,
     )
-    sha256 = charter.digest(content)
+    return Draft(locale=locale, content=content, sha256=charter.digest(content))
+
+
+def issue(
+    db: Session,
+    partnership: Any,
+    actor: User,
+    request: IssueRequest,
+    *,
+    base_url: str,
+    site_locale: str = "en",
+    timezone: str = render.DEFAULT_TIMEZONE,
+    now: dt.datetime | None = None,
+) -> Charter:
+    """Freeze the adopted partnership into a charter in one language and render its PDF.
+
+    409 when the partnership is not adopted or already has a current charter in that
+    language (a withdrawn one does not count: the charter is issued again, and its
+    text names the code of the charter it replaces).
+    """
+    now = now or utcnow()
+    base_url = base_url.rstrip("/")
+    draft = prepare(
+        db,
+        partnership,
+        request,
+        base_url=base_url,
+        site_locale=site_locale,
+        timezone=timezone,
+        now=now,
+    )
+    content, sha256, locale = draft.content, draft.sha256, draft.locale
     if db.scalars(select(Charter.id).where(Charter.sha256 == sha256)).first() is not None:
         # Same text already issued (only possible for the same partnership and language).
         raise Conflict(_("A charter with exactly this text already exists."))
@@ -297,6 +380,53 @@ def _tell_signatories(db: Session, item: Charter, partnership: Any, locale: str)
     )  # fmt: skip
 
 
+def may_withdraw(item: Charter) -> bool:
+    """Only a charter nobody has signed yet can be withdrawn."""
+    return item.status == AWAITING_SIGNATURES and not item.signatures
+
+
+def withdraw(
+    db: Session,
+    item: Charter,
+    actor: User,
+    reason: str,
+    *,
+    now: dt.datetime | None = None,
+) -> Charter:
+    """Withdraw an unsigned charter issued by mistake (422 without a reason, 409 once
+    someone signed or when it is withdrawn already).
+
+    The charter stays in the register, marked withdrawn with the reason; its code
+    no longer verifies as valid, and the charter may be issued again.
+    """
+    if item.status == WITHDRAWN:
+        raise Conflict(_("This charter was already withdrawn."), {"status": item.status})
+    if not may_withdraw(item):
+        raise Conflict(
+            _("A charter that has been signed cannot be withdrawn."), {"status": item.status}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(
+            _("Some fields are missing or invalid."),
+            {"reason": _("Say why the charter is withdrawn.")},
+        )
+    if len(reason) > MAX_REASON:
+        raise Invalid(
+            _("Some fields are missing or invalid."),
+            {"reason": _("At most ${max} characters.", mapping={"max": MAX_REASON})},
+        )
+    item.status = WITHDRAWN
+    item.withdrawn_at = now or utcnow()
+    item.withdrawn_by_id = actor.id
+    item.withdrawal_reason = reason
+    db.flush()
+    audit.record(
+        db, actor, "charter.withdraw", OBJECT_TYPE, item.id, sha256=item.sha256, reason=reason
+    )
+    return item
+
+
 def _name(user: User | None) -> str:
     return user.display_name if user is not None else ""
 
@@ -310,6 +440,8 @@ def check_party(item: Charter, party: Any, actor: User | None) -> None:
 
     Records nothing: the sign page calls it too when its form refused the name, so
     that a party signed already is said in the same round."""
+    if item.status == WITHDRAWN:
+        raise Conflict(_("This charter was withdrawn."), {"status": item.status})
     if party not in PARTIES:
         raise Invalid(_("Unknown party."), {"party": _("Must be city or commons.")})
     if item.signature_for(party) is not None or item.status == SIGNED:
@@ -435,6 +567,8 @@ def add_scan(
     now: dt.datetime | None = None,
 ) -> SignedScan:
     """Keep the scan of the wet-ink signed copy, with its SHA-256; PDFs only (422)."""
+    if item.status == WITHDRAWN:
+        raise Conflict(_("This charter was withdrawn."), {"status": item.status})
     if not data or not looks_like_pdf(data):
         raise Invalid(_("The signed scan must be a PDF file."), {"file": _("Upload a PDF file.")})
     if len(data) > MAX_SCAN_BYTES:

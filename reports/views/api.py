@@ -11,7 +11,7 @@ from partnerstate.api import ApiError, api_config
 from partnerstate.i18n import _
 from partnerstate.services import accounts
 from reports import charter_report, services
-from reports.models import Charter
+from reports.models import WITHDRAWN, Charter
 from reports.views.pages import filename_for, pdf_response
 
 PAGE_SIZE = 30
@@ -29,6 +29,7 @@ def charter_json(request: Any, item: Charter) -> dict[str, Any]:
         "status": item.status,
         "issued_at": item.issued_at.isoformat(),
         "signed_at": item.signed_at.isoformat() if item.signed_at else None,
+        **withdrawal_json(item),
         "signatures": services.signatures_json(item.signatures),
         "scans": [
             {
@@ -43,6 +44,13 @@ def charter_json(request: Any, item: Charter) -> dict[str, Any]:
         "pdf_url": request.route_url("api.charter.pdf", id=item.id),
         "page_url": request.route_url("charters.show", id=item.id),
         "verify_url": charter_report.verify_url(item.base_url, item.sha256),
+    }
+
+
+def withdrawal_json(item: Charter) -> dict[str, Any]:
+    return {
+        "withdrawn_at": item.withdrawn_at.isoformat() if item.withdrawn_at else None,
+        "withdrawal_reason": item.withdrawal_reason,
     }
 
 
@@ -178,6 +186,16 @@ def upload_scan(request: Any) -> dict[str, Any]:
     }
 
 
+@api_config(
+    route_name="api.charter.withdrawal", request_method="POST", permission=perms.WITHDRAW_CHARTER
+)
+def withdraw(request: Any) -> dict[str, Any]:
+    """Withdraw an unsigned charter issued by mistake, with a reason (officials)."""
+    body = request.openapi_validated.body
+    item = services.withdraw(request.db, request.context.charter, request.user, body["reason"])
+    return charter_json(request, item)
+
+
 @api_config(route_name="api.charter.verify", request_method="GET")
 def verify(request: Any) -> dict[str, Any]:
     """Is this verification code a charter of the register? (anyone; 404 when not)."""
@@ -185,9 +203,11 @@ def verify(request: Any) -> dict[str, Any]:
     if item is None:
         raise ApiError(404, _("No charter has this verification code."))
     return {
-        "valid": True,
+        # A withdrawn charter's code is known to the register but never valid.
+        "valid": item.status != WITHDRAWN,
         "charter_id": item.id,
         "status": item.status,
+        **withdrawal_json(item),
         "signatures": services.signatures_json(item.signatures),
         "sha256": item.sha256,
         "title": item.title,

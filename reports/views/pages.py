@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
@@ -11,19 +12,22 @@ from wtforms.fields.choices import SelectChoice
 
 from partnerstate import permissions as perms
 from partnerstate.forms import add_rule_errors
-from partnerstate.i18n import _
+from partnerstate.i18n import LOCALES, _
+from partnerstate.markup import render_markdown
 from partnerstate.partnerships.errors import Forbidden, ServiceError
 from partnerstate.services import accounts
 from reports import charter_report, render, services
-from reports.forms import IssueForm, ScanForm, SignForm
-from reports.models import CITY, COMMONS, Charter
+from reports.forms import IssueForm, ScanForm, SignForm, WithdrawForm, language_choices
+from reports.models import CITY, COMMONS, WITHDRAWN, Charter
 from reports.resources import PartnershipCharterContext
 
 PAGE_SIZE = 30
+TITLE = _("Title")
 PARTY_LABELS = {CITY: _("The city"), COMMONS: _("The commons")}
 STATUS_LABELS = {
     "awaiting_signatures": _("Awaiting signatures"),
     "signed": _("Signed"),
+    "withdrawn": _("Withdrawn"),
 }
 
 
@@ -118,18 +122,34 @@ def _sign_form(request: Any, item: Charter, form: SignForm | None = None) -> Sig
     return form
 
 
+def _withdraw_form(
+    request: Any, item: Charter, form: WithdrawForm | None = None
+) -> WithdrawForm | None:
+    if form is not None:
+        return form
+    if not services.may_withdraw(item) or not request.has_permission(perms.WITHDRAW_CHARTER):
+        return None
+    return WithdrawForm(meta={"locales": [request.locale_name, "en"]})
+
+
 def _show_context(
-    request: Any, item: Charter, sign_form: SignForm | None = None, scan_form: Any = None
+    request: Any,
+    item: Charter,
+    sign_form: SignForm | None = None,
+    scan_form: Any = None,
+    withdraw_form: WithdrawForm | None = None,
 ) -> dict[str, Any]:
     url = charter_report.verify_url(item.base_url, item.sha256)
     return {
+        "withdraw_form": _withdraw_form(request, item, withdraw_form),
         "charter": item,
         "content": item.content,
         "verify_url": url,
         "qr_svg": render.qr_svg_inline(url),
         "sign_form": _sign_form(request, item, sign_form),
         "scan_form": scan_form or ScanForm(meta={"locales": [request.locale_name, "en"]}),
-        "can_upload": request.has_permission(perms.UPLOAD_CHARTER_SCAN),
+        "can_upload": item.status != WITHDRAWN
+        and request.has_permission(perms.UPLOAD_CHARTER_SCAN),
         "status_labels": STATUS_LABELS,
         "party_labels": PARTY_LABELS,
     }
@@ -237,6 +257,32 @@ def upload_scan(request: Any) -> Any:
     return _show_context(request, item, scan_form=form)
 
 
+@view_config(
+    route_name="charters.withdraw",
+    request_method="POST",
+    renderer="reports/show.jinja2",
+    permission=perms.WITHDRAW_CHARTER,
+)
+def withdraw(request: Any) -> Any:
+    item = request.context.charter
+    form = WithdrawForm.from_request(request)
+    if form.validate():
+        try:
+            services.withdraw(request.db, item, request.user, form.reason.data or "")
+        except ServiceError as error:
+            form.add_error("reason", error.fields.get("reason") or error.message)
+            request.response.status = error.status
+        else:
+            request.session.flash(
+                request.translate(_("The charter was withdrawn. It can be issued again.")),
+                "success",
+            )
+            return HTTPSeeOther(request.route_url("charters.show", id=item.id))
+    if request.response.status_int == 200:
+        request.response.status = 422
+    return _show_context(request, item, withdraw_form=form)
+
+
 @view_config(route_name="charters.scan_file", request_method="GET")
 def download_scan(request: Any) -> Response:
     item = request.context.charter
@@ -260,61 +306,128 @@ def _account(request: Any, form: IssueForm, field: str) -> Any:
     return user
 
 
+def _issue_request(form: IssueForm, city_user: Any, commons_user: Any) -> Any:
+    return services.IssueRequest(
+        locale=form.locale.data,
+        city_department=form.city_department.data or "",
+        city_signatory_name=form.city_signatory_name.data or "",
+        city_signatory_role=form.city_signatory_role.data or "",
+        commons_signatory_name=form.commons_signatory_name.data or "",
+        commons_signatory_role=form.commons_signatory_role.data or "",
+        city_signatory=city_user,
+        commons_signatory=commons_user,
+    )
+
+
+def _languages(request: Any, partnership: Any, form: IssueForm) -> list[dict[str, Any]]:
+    """Offer only the languages the adopted text is written in; name what the others lack."""
+    missing = services.missing_translations(request.db, partnership, list(LOCALES))
+    form.locale.choices = [choice for choice in language_choices() if not missing.get(choice.value)]
+    return [
+        {
+            "locale": locale,
+            "name": LOCALES[locale],
+            "missing": [_missing_label(request, key, item) for key, item in gaps],
+        }
+        for locale, gaps in missing.items()
+        if gaps
+    ]
+
+
+def _missing_label(request: Any, key: str, item: int) -> str:
+    heading = request.translate(TITLE if key == "title" else services.charter.HEADINGS[key])
+    if not item:
+        return heading
+    return request.translate(
+        _("${article}, item ${number}", mapping={"article": heading, "number": item})
+    )
+
+
 @view_config(
     route_name="charters.new", renderer="reports/new.jinja2", permission=perms.ISSUE_CHARTER
 )
 def issue(request: Any) -> Any:
+    """Issuing takes two steps: the form, then a review of the text as it will be printed.
+
+    Nothing is issued until the official confirms the review (``confirm`` in the
+    form); "Change" (``edit``) brings the filled form back.
+    """
     partnership = request.context.partnership
-    existing = services.for_partnership(request.db, partnership.id)
+    # Withdrawn charters are not "already issued": they may be issued again.
+    existing = [
+        item
+        for item in services.for_partnership(request.db, partnership.id)
+        if item.status != WITHDRAWN
+    ]
     form = IssueForm.from_request(request)
+    adopted = partnership.status in services.ADOPTED_STATES
+    languages = _languages(request, partnership, form) if adopted else []
     if request.method == "GET":
-        form.locale.data = services.sources.default_locale(
+        default = services.sources.default_locale(
             request.db, partnership, _settings(request).default_locale
         )
-    adopted = partnership.status in services.ADOPTED_STATES
-    if request.method == "POST":
-        form.validate()
-        # The accounts are looked up even when another field was refused, so that every
-        # problem shows at once (an email the form refused is not looked up).
-        city_user = _account(request, form, "city_signatory_email")
-        commons_user = _account(request, form, "commons_signatory_email")
-        if not form.errors:
-            try:
-                item = services.issue(
-                    request.db,
-                    partnership,
-                    request.user,
-                    services.IssueRequest(
-                        locale=form.locale.data,
-                        city_department=form.city_department.data or "",
-                        city_signatory_name=form.city_signatory_name.data or "",
-                        city_signatory_role=form.city_signatory_role.data or "",
-                        commons_signatory_name=form.commons_signatory_name.data or "",
-                        commons_signatory_role=form.commons_signatory_role.data or "",
-                        city_signatory=city_user,
-                        commons_signatory=commons_user,
-                    ),
-                    base_url=request.application_url,
-                    site_locale=_settings(request).default_locale,
-                    timezone=_settings(request).timezone,
-                )
-            except ServiceError as error:
-                request.response.status = error.status
-                form.add_error("locale", error.message)
-            else:
-                request.session.flash(
-                    request.translate(_("The charter was issued. Print it and have it signed.")),
-                    "success",
-                )
-                return HTTPSeeOther(request.route_url("charters.show", id=item.id))
-    if request.method == "POST" and request.response.status_int == 200:
-        request.response.status = 422
-    return {
+        offered = [choice.value for choice in form.locale.choices]
+        form.locale.data = default if default in offered else (offered or [None])[0]
+    page = {
         "partnership": partnership,
         "form": form,
         "adopted": adopted,
         "existing": existing,
+        "languages": languages,
     }
+    if request.method != "POST":
+        return page
+    if not adopted:
+        request.response.status = 409  # the page says why; there is nothing to fill in
+        return page
+    form.validate()
+    offered = {choice.value for choice in form.locale.choices}
+    if form.locale.data and form.locale.data not in offered and not form.locale.errors:
+        form.add_error("locale", _("The adopted text is not written in this language."))
+    # The accounts are looked up even when another field was refused, so that every
+    # problem shows at once (an email the form refused is not looked up).
+    city_user = _account(request, form, "city_signatory_email")
+    commons_user = _account(request, form, "commons_signatory_email")
+    if not form.errors and "edit" not in request.POST:
+        issue_request = _issue_request(form, city_user, commons_user)
+        settings = _settings(request)
+        options = {
+            "base_url": request.application_url,
+            "site_locale": settings.default_locale,
+            "timezone": settings.timezone,
+        }
+        try:
+            if "confirm" not in request.POST:
+                draft = services.prepare(request.db, partnership, issue_request, **options)
+                request.override_renderer = "reports/review.jinja2"
+                return {**page, **_review_context(draft)}
+            item = services.issue(request.db, partnership, request.user, issue_request, **options)
+        except ServiceError as error:
+            request.response.status = error.status
+            form.add_error("locale", error.message)
+        else:
+            request.session.flash(
+                request.translate(_("The charter was issued. Print it and have it signed.")),
+                "success",
+            )
+            return HTTPSeeOther(request.route_url("charters.show", id=item.id))
+    if form.errors and request.response.status_int == 200:
+        request.response.status = 422
+    return page
+
+
+def _review_context(draft: Any) -> dict[str, Any]:
+    content = draft.content
+    return {
+        "content": content,
+        "issued_on": dt.date.fromisoformat(content["issued_on"]),
+        "closed_at": _parse_datetime((content.get("decision") or {}).get("closed_at")),
+        "markdown": render_markdown,
+    }
+
+
+def _parse_datetime(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
 
 
 # --- hooks for the pages of other packages ----------------------------------------------

@@ -151,6 +151,11 @@ def test_an_adopted_partnership_is_chartered_signed_and_verified(browser, base_u
             "membre@demo.partnerstate.org"
         )
         submit(official)
+        # The review step: the text as it will be printed; nothing is issued yet.
+        expect(official.get_by_role("heading", level=1)).to_have_text("Review the charter")
+        expect(official.locator("main")).to_contain_text("Claire Martin, Deputy mayor")
+        with official.expect_navigation():
+            official.get_by_role("button", name="Issue the charter").click()
         expect(flash(official)).to_have_text("The charter was issued. Print it and have it signed.")
         expect(official.get_by_role("heading", level=1)).to_have_text(title)
         charter_path = re.sub(r"^https?://[^/]+", "", official.url)

@@ -201,6 +201,34 @@ def test_datetime_in_english_and_french_in_the_city_time_zone():
     assert french.startswith("5 mars 2026") and "15:30" in french
 
 
+def test_one_medium_format_per_locale_and_never_seconds():
+    # Pages used to mix "Dec 6, 2026, 11:40:05 PM" (medium, UTC's day) and "12/6/26".
+    moment = dt.datetime(2026, 12, 6, 23, 40, 5, tzinfo=dt.UTC)  # 00:40 on 7 Dec in Paris
+    for format in ("short", "medium", "long", "full"):
+        assert i18n.format_datetime(_request("en"), moment, format) == "Dec 7, 2026, 12:40\u202fAM"
+        assert i18n.format_datetime(_request("fr"), moment, format) == "7 déc. 2026, 00:40"
+    # The same words in reports, which format in the report's own language.
+    assert i18n.datetime_text(moment, "fr", "Europe/Paris") == "7 déc. 2026, 00:40"
+    assert i18n.datetime_text(moment.replace(tzinfo=None), "en", "UTC") == (
+        "Dec 6, 2026, 11:40\u202fPM"
+    )
+
+
+def test_reports_write_dates_as_pages_do():
+    from reports import render
+
+    moment = dt.datetime(2026, 12, 6, 23, 40, 5, tzinfo=dt.UTC)
+    context = {"locale": "fr", "timezone": "Europe/Paris"}
+    template = render.environment().from_string(
+        "{{ when|datetime }} | {{ when|datetime('full') }} | {{ when|date }} | {{ when|time }}"
+    )
+    assert template.render(when=moment, **context) == (
+        "7 déc. 2026, 00:40 | 7 déc. 2026, 00:40 | 7 décembre 2026 | 00:40"
+    )
+    # Dates stored as ISO text in a charter's JSON read the same.
+    assert template.render(when=moment.isoformat(), **context).startswith("7 déc. 2026, 00:40")
+
+
 def test_datetime_follows_the_timezone_setting():
     assert "09:30" in i18n.format_datetime(_request("fr", "America/Montreal"), WHEN)
 

@@ -132,8 +132,9 @@ def test_optional_sections_appear_when_the_partnership_fills_them():
     )
     content = build(proposal, fallback_locale="fr")
     by_key = {a["key"]: a for a in content["articles"]}
-    assert by_key["objectives"]["paragraphs"] == ["Plant trees.", "Water them."]
-    assert by_key["access"]["paragraphs"] == ["Ouvert le samedi."]  # falls back to French
+    # What users wrote is kept whole, as Markdown source (the PDF renders it).
+    assert by_key["objectives"]["paragraphs"] == [{"markdown": "Plant trees.\n\nWater them."}]
+    assert by_key["access"]["paragraphs"] == [{"markdown": "Ouvert le samedi."}]  # French
     assert "CC BY-SA 4.0" in by_key["outputs"]["paragraphs"][0]
     assert by_key["city_commitments"]["paragraphs"] == ["No specific commitment is recorded."]
 
@@ -216,3 +217,22 @@ def test_french_content_is_in_french():
 def test_dataclasses_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         charter.Signatory().name = "x"  # type: ignore[misc]
+
+
+def test_missing_translations_name_every_text_not_written_in_a_language():
+    proposal = charter.PartnershipText(
+        id=1,
+        title={"en": "Garden", "fr": "Jardin"},
+        purpose={"en": "Grow **together**."},
+        governance={"en": " ", "fr": ""},  # nothing written in any language
+        city_commitments=(
+            charter.Commitment({"en": "Lends the plot", "fr": "Prête la parcelle"}, "space"),
+            charter.Commitment({"en": "Pays for water"}, "utilities"),
+        ),
+        commons_commitments=(charter.Commitment("Keeps it open"),),  # plain text: any language
+    )
+    assert charter.missing_translations(proposal, "en") == []
+    assert charter.missing_translations(proposal, "fr") == [
+        ("purpose", 0),
+        ("city_commitments", 2),
+    ]

@@ -25,5 +25,10 @@ def test_the_demo_charter_is_seeded_once(db):
     text = pdfs.text(services.current_pdf(db, charter))
     assert "Bibliothèque d'objets de Moulins" in text
     assert "Ville de Lille" in text
+    # The demo shows Markdown printed as Markdown: emphasis, a list, a link's address.
+    assert "**" not in text
+    assert "à toutes et tous." in text
+    assert "1. des objets à acheter" in text
+    assert "la page de la bibliothèque (https://laremise.example)" in text
     winner = charter.content["decision"]["winner"]["label"]
     assert winner == "Pacte pour la bibliothèque d'objets de Moulins"

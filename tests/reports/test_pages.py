@@ -255,25 +255,88 @@ def test_the_verification_form_sent_empty_asks_for_the_code(app, db, scene, quer
 # --- issuing through the page ---------------------------------------------------------------------
 
 
+SIGNATORIES = {
+    "city_signatory_name": "Claire Martin",
+    "city_signatory_role": "Deputy mayor",
+    "commons_signatory_name": "Yusuf Demir",
+}
+
+
 def test_an_official_issues_through_the_page(app, db, scene):
     log_in(app, scene.official.email)
     url = f"/partnerships/{scene.partnership.id}/charter/new"
     page = app.get(url)
     assert "Issue the charter" in page.text
     token = form_token(page)
-    bad = app.post(url, {"csrf_token": token, "locale": "en",
+    bad = app.post(url, {"csrf_token": token, "locale": "en", **SIGNATORIES,
                          "city_signatory_email": "nobody@example.org"}, status=422)  # fmt: skip
     assert "There is no account with this email." in bad.text
-    done = app.post(
-        url,
-        {"csrf_token": token, "locale": "fr", "city_signatory_name": "Claire Martin"},
-        status=303,
-    ).follow()
+    form = {"csrf_token": token, "locale": "en", **SIGNATORIES}
+    review = app.post(url, form)
+    assert db.scalars(select(Charter)).all() == []  # the review issues nothing
+    done = app.post(url, {**form, "confirm": "1"}, status=303).follow()
     item = db.scalars(select(Charter)).one()
-    assert item.locale == "fr"
+    assert item.locale == "en"
+    assert item.content["parties"]["city"]["signatory"]["name"] == "Claire Martin"
     assert item.sha256 in done.text
-    conflict = app.post(url, {"csrf_token": token, "locale": "fr"}, status=409)
+    assert "Review the charter" in review.text
+    conflict = app.post(url, {**form, "confirm": "1"}, status=409)
     assert "already issued" in conflict.text
+
+
+def test_an_empty_issue_form_issues_nothing(app, db, scene):
+    # It used to issue a permanent charter with no signatories, in the default language.
+    log_in(app, scene.official.email)
+    url = f"/partnerships/{scene.partnership.id}/charter/new"
+    token = form_token(app.get(url))
+    for extra in ({}, {"confirm": "1"}):
+        empty = app.post(url, {"csrf_token": token, **extra}, status=422)
+        errors = field_errors(empty)
+        assert errors["city_signatory_name"] == ["This field is required."]
+        assert errors["commons_signatory_name"] == ["This field is required."]
+        assert "locale" in errors
+    assert db.scalars(select(Charter)).all() == []
+
+
+def test_the_review_shows_the_text_as_printed_then_issues_it(app, db, scene):
+    log_in(app, scene.official.email)
+    url = f"/partnerships/{scene.partnership.id}/charter/new"
+    form = {"csrf_token": form_token(app.get(url)), "locale": "en", **SIGNATORIES}
+    review = app.post(url, form)
+    assert review.status_int == 200
+    for expected in ("Review the charter", "Claire Martin, Deputy mayor", "Yusuf Demir",
+                     "English", "Article 1", "enabling commitments",
+                     "The old tram depot, rent-free (400 m²)"):  # fmt: skip
+        assert expected in review.text, expected
+    # The review carries every value to the confirmation, and "Change" brings the form back.
+    assert 'name="confirm"' in review.text
+    assert 'type="hidden" name="city_signatory_name" value="Claire Martin"' in review.text
+    edit = app.post(url, {**form, "edit": "1"})
+    assert 'value="Claire Martin"' in edit.text
+    assert "Review the charter" in edit.text
+    assert db.scalars(select(Charter)).all() == []
+    app.post(url, {**form, "confirm": "1"}, status=303)
+    assert db.scalars(select(Charter)).one().locale == "en"
+
+
+def test_only_languages_the_text_is_written_in_are_offered(app, db, scene):
+    # The partnership's text exists in English only: French is not offered, and the
+    # page names what is missing; a French charter sent anyway is refused.
+    partnership = scene.partnership
+    assert "fr" not in partnership.title
+    log_in(app, scene.official.email)
+    url = f"/partnerships/{partnership.id}/charter/new"
+    page = app.get(url)
+    assert 'value="en"' in page.text
+    assert 'value="fr"' not in page.text
+    assert "missing Title, Purpose and general interest" in page.text
+    refused = app.post(
+        url,
+        {"csrf_token": form_token(page), "locale": "fr", "confirm": "1", **SIGNATORIES},
+        status=422,
+    )
+    assert field_errors(refused)["locale"] == ["The adopted text is not written in this language."]
+    assert db.scalars(select(Charter)).all() == []
 
 
 def test_every_problem_of_the_issue_form_shows_at_once(app, db, scene):
@@ -284,7 +347,7 @@ def test_every_problem_of_the_issue_form_shows_at_once(app, db, scene):
     bad = app.post(
         url,
         {"csrf_token": token, "locale": "en", "city_signatory_email": "not an email",
-         "commons_signatory_email": "nobody@example.org"},
+         "commons_signatory_email": "nobody@example.org", **SIGNATORIES},
         status=422,
     )  # fmt: skip
     assert field_errors(bad) == {

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
+import warnings
 
 import pytest
 
@@ -157,3 +159,64 @@ def test_the_registry_lists_folder_types_and_the_charter():
     assert "charter" in names
     with pytest.raises(registry.UnknownReport):
         registry.get("nope")
+
+
+def test_an_archival_pdf_leaves_no_file_open_and_keeps_its_srgb_output_intent():
+    # WeasyPrint opened its sRGB profile for every PDF/A and never closed it: a
+    # ResourceWarning on every render, which html_to_pdf used to hide. The layer
+    # that calls WeasyPrint is checked itself, with nothing filtered around it.
+    from weasyprint import HTML
+
+    fetcher = render._data_only_fetcher()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pdf = render._write_pdf(
+            HTML(string="<p>Text</p>", url_fetcher=fetcher),
+            (),
+            (),
+            fetcher,
+            {"pdf_variant": render.PDF_VARIANT},
+        )
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    intents = pdfs.reader(pdf).trailer["/Root"]["/OutputIntents"]
+    intent = intents[0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    assert "sRGB" in intent["/OutputConditionIdentifier"]
+    assert intent["/DestOutputProfile"].get_object().get_data().startswith(b"\x00\x00")
+
+
+def test_what_users_wrote_is_printed_as_markdown(english):
+    # The purpose and the work plan are Markdown, as typed in the forms: the PDF used
+    # to print the asterisks and run a numbered list into one paragraph.
+    content, sha, pdf = english
+    printed = pdfs.text(pdf)
+    assert "**" not in printed
+    assert "open to schools and to every resident who wishes to learn" in printed
+    # A link cannot be clicked on paper: its address follows its text.
+    assert "the association's site (https://jardins-moulins.example/rules)" in printed
+    html = render.render_html(
+        charter_report.TEMPLATE,
+        charter_report.charter_data(content, sha, BASE).context,
+        "en",
+    )
+    assert "<strong>every resident</strong>" in html
+    work_plan = html.split("Objectives, actions and work plan", 1)[1].split("</article>", 1)[0]
+    assert work_plan.count("<li>") == 4
+    assert "<ol>" in work_plan
+
+
+def test_markdown_in_the_pdf_is_sanitized():
+    content = sample.sample_content("en", BASE)
+    purpose = next(a for a in content["articles"] if a["key"] == "purpose")
+    purpose["paragraphs"][0] = {
+        "markdown": "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x>"
+    }
+    html = render.render_html(
+        charter_report.TEMPLATE,
+        charter_report.charter_data(content, charter.digest(content), BASE).context,
+        "en",
+    )
+    assert "<script" not in html
+    assert "<img src=x" not in html and '<img src="x"' not in html
+    assert 'href="javascript' not in html

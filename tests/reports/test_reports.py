@@ -112,7 +112,8 @@ def test_minutes_as_pdf(app, db, voted):
         db,
         meeting,
         scene.official,
-        "## Decisions\n\nThe assembly **adopted** the garden pact.",
+        "## Decisions\n\nThe assembly **adopted** the garden pact.\n\n"
+        "1. Order seeds\n2. Fix the gate\n\nSee [the pact](https://city.example/p/7).",
         [scene.member.id, scene.facilitator.id],
         now=starts + dt.timedelta(hours=1),
     )
@@ -126,6 +127,10 @@ def test_minutes_as_pdf(app, db, voted):
         assert expected in anonymous, expected
     # Names of those present only for people who may see the assembly's members.
     assert "Mia Member" not in anonymous
+    # Markdown as on the page, the link's address printed after its text.
+    assert "**" not in anonymous
+    assert "1. Order seeds 2. Fix the gate" in anonymous
+    assert "See the pact (https://city.example/p/7)." in anonymous
     log_in(app, scene.member.email)
     with_names = app.get(url).body
     assert "Mia Member" in pdfs.text(with_names)

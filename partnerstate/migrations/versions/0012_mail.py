@@ -1,7 +1,7 @@
 """mail and scheduled work: the outbox, jobs, password resets, email invitations
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 01:16:39
 
 Messages are recorded in the transaction of the action that causes them and delivered
@@ -17,7 +17,7 @@ import partnerstate.database
 
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
