@@ -40,7 +40,7 @@ ACCOUNTS = (
         "official@demo.partnerstate.org",
         "official-demo-2026",
         "official",
-        "Claire Martin (city)",
+        "Claire Martin",
         "fr",
     ),
     DemoAccount(

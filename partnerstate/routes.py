@@ -6,6 +6,8 @@ from typing import Any
 
 
 def includeme(config: Any) -> None:
+    # Before any feature: each names the codes its audit entries store.
+    config.include("partnerstate.audit_labels")
     config.add_route("home", "/")
     config.add_route("healthz", "/healthz")
     config.add_route("login", "/login")

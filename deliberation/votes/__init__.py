@@ -16,8 +16,14 @@ ASSEMBLY = "deliberation.votes.resources.AssemblyElectionContext"
 
 def includeme(config: Any) -> None:
     """Routes, views, static files, and the vote sections of partnership and assembly pages."""
+    from deliberation.votes.forms import METHOD_LABELS
     from partnerstate.i18n import _
 
+    config.add_audit_value_labels(("method",), METHOD_LABELS)
+    config.add_audit_value_labels(
+        ("kind",), {"partnership": _("Partnership"), "election": _("Election")}
+    )
+    config.add_audit_value_labels(("outcome",), {"elected": _("Elected")})
     # Pages
     vote = r"/votes/{id:\d+}"
     config.add_route("votes.list", "/votes")

@@ -31,6 +31,10 @@ def includeme(config: Any) -> None:
     from partnerstate.i18n import _
 
     config.add_directive("add_partnership_panel", add_partnership_panel)
+    from partnerstate.partnerships import vocabulary
+
+    config.add_audit_value_labels(("from_status", "to_status", "outcome"), vocabulary.STATUSES)
+    config.add_audit_value_labels(("transition",), vocabulary.TRANSITIONS)
     # Services (partnerships, deliberation, votes, charters) refuse with a ServiceError;
     # under /api it becomes the JSON error, so API views need no try/except of their own.
     config.add_exception_view(
