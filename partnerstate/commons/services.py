@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from partnerstate.commons import taxonomy as tx
-from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision
+from partnerstate.commons.collation import sort_key
+from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision, CommonsSortKey
 from partnerstate.commons.validation import (
     InvalidRecord,
     clean,
@@ -28,7 +29,7 @@ from partnerstate.commons.validation import (
     ostrom_total,
 )
 from partnerstate.database import utcnow
-from partnerstate.i18n import _
+from partnerstate.i18n import LOCALES, _
 from partnerstate.localized import pick
 from partnerstate.models import User
 from partnerstate.services import audit
@@ -91,6 +92,13 @@ def refresh_derived(commons: Commons) -> None:
     commons.search_text = fold(" ".join(part for part in parts if part))
     commons.sort_name = fold(pick(commons.name, "en"))[:200]
     commons.ostrom_score = ostrom_total(commons.ostrom or {})
+    for locale in LOCALES:
+        # The name a reader of ``locale`` sees (with its fallback), in their collation.
+        key = sort_key(locale, commons.display_name(locale))
+        if locale in commons.sort_keys:
+            commons.sort_keys[locale].sort_key = key
+        else:
+            commons.sort_keys[locale] = CommonsSortKey(locale=locale, sort_key=key)
 
 
 def _current_values(commons: Commons) -> dict[str, Any]:
@@ -366,6 +374,7 @@ class RegisterQuery:
     district: str | None = None
     sort: str = "name"
     mappable: bool = False  # only records with a point (the map, GeoJSON)
+    locale: str = "en"  # the reader's language: names are sorted as they read them
 
     def words(self) -> list[str]:
         """The search words, folded like ``search_text`` (accents and case ignored)."""
@@ -400,11 +409,21 @@ def filtered(statement: Select[Any], query: RegisterQuery, viewer: User | None) 
 
 
 _ORDERS = {
-    "name": (Commons.sort_name, Commons.id),
     "newest": (Commons.created_at.desc(), Commons.id.desc()),
     "updated": (Commons.updated_at.desc(), Commons.id.desc()),
     "ostrom": (Commons.ostrom_score.desc().nulls_last(), Commons.sort_name, Commons.id),
 }
+
+
+def ordered(statement: Select[Any], query: RegisterQuery) -> Select[Any]:
+    """``statement`` in the query's order; by name, in the reader's collation."""
+    if query.sort in _ORDERS:
+        return statement.order_by(*_ORDERS[query.sort])
+    # A record saved before its language's key existed (a locale added since) still
+    # lists, after the others, in the language-neutral order.
+    key = aliased(CommonsSortKey)
+    joined = statement.outerjoin(key, (key.commons_id == Commons.id) & (key.locale == query.locale))
+    return joined.order_by(key.sort_key.is_(None), key.sort_key, Commons.sort_name, Commons.id)
 
 
 def search(
@@ -416,16 +435,14 @@ def search(
     offset: int = 0,
 ) -> tuple[list[Commons], bool]:
     """One page of matching records and whether there are more after it."""
-    order = _ORDERS.get(query.sort, _ORDERS["name"])
-    statement = filtered(select(Commons), query, viewer).order_by(*order)
+    statement = ordered(filtered(select(Commons), query, viewer), query)
     rows = list(db.scalars(statement.limit(limit + 1).offset(offset)))
     return rows[:limit], len(rows) > limit
 
 
 def search_all(db: Session, query: RegisterQuery, viewer: User | None = None) -> Sequence[Commons]:
     """Every matching record, for the exports (CSV, GeoJSON)."""
-    order = _ORDERS.get(query.sort, _ORDERS["name"])
-    return db.scalars(filtered(select(Commons), query, viewer).order_by(*order)).all()
+    return db.scalars(ordered(filtered(select(Commons), query, viewer), query)).all()
 
 
 def count(db: Session, query: RegisterQuery, viewer: User | None = None) -> int:

@@ -676,3 +676,12 @@ def test_error_summary_follows_the_page_order(app, db, member):
     )
     summary = response.text.split("error-summary", 1)[1].split("</div>", 1)[0]
     assert summary.index("#name_en") < summary.index("#category")
+
+
+def test_name_a_to_z_sorts_as_a_french_reader_reads(app, db, member, official):
+    # Sorted by the English names, French readers saw "Portail, Épicerie, Jardin".
+    for en, fr in [("Gate", "Portail"), ("Grocery", "Épicerie"), ("Garden", "Jardin")]:
+        published(db, member, official, name={"en": en, "fr": fr})
+    page = app.get("/commons?sort=name&_LOCALE_=fr")
+    names = [h3.text.strip() for h3 in page.html.select("ol.commons-list h3")]
+    assert names == ["Épicerie", "Jardin", "Portail"]
