@@ -59,6 +59,7 @@ def includeme(config: Any) -> None:
     )
 
     # The charters of a partnership on its page; of a commons, through a request method.
+    config.add_partnership_api_field("charters", "reports.views.api.partnership_charters")
     config.add_partnership_panel(
         "charters",
         "reports/partnership_panel.jinja2",

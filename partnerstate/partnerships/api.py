@@ -17,7 +17,7 @@ from partnerstate.api import ApiError, api_config, error_response
 from partnerstate.i18n import _
 from partnerstate.ids import parse_id
 from partnerstate.localized import pick
-from partnerstate.partnerships import lifecycle, membership, services
+from partnerstate.partnerships import API_FIELDS, lifecycle, membership, services
 from partnerstate.partnerships.errors import Invalid, ServiceError
 from partnerstate.partnerships.models import Partnership, PartnershipVersion
 from partnerstate.partnerships.validation import TEXTS
@@ -133,6 +133,9 @@ def detail_json(request: Any, partnership: Partnership) -> dict[str, Any]:
             "deliberation_open": services.deliberation_is_open(partnership),
         }
     )
+    # Fields other packages add: ``votes`` (deliberation), ``charters`` (reports).
+    for name, factory in request.registry.get(API_FIELDS, {}).items():
+        data[name] = factory(request, partnership)
     return data
 
 
