@@ -20,6 +20,8 @@ def includeme(config: Any) -> None:
     config.add_route("audit_log", "/audit")
     config.add_route("api.tokens", "/api/v1/tokens")
     config.add_route("api.me", "/api/v1/me")
+    # The API explorer page and the Swagger UI files it loads.
+    config.include("partnerstate.views.api_explorer")
     # The commons register (its own subpackage: routes, views, static files, nav).
     config.include("partnerstate.commons")
     # Public–commons partnerships (their subpackage: routes, views, the page's panels).
