@@ -20,6 +20,7 @@ from partnerstate.localized import pick
 from partnerstate.partnerships import API_FIELDS, lifecycle, membership, services
 from partnerstate.partnerships.errors import Invalid, ServiceError
 from partnerstate.partnerships.models import Partnership, PartnershipVersion
+from partnerstate.partnerships.resources import readable_drafts
 from partnerstate.partnerships.validation import TEXTS
 
 PAGE_SIZE = 50
@@ -193,6 +194,7 @@ def list_(request: Any) -> dict[str, Any]:
         status=params.get("status"),
         commons_id=params.get("commons_id"),
         assembly_id=params.get("assembly_id"),
+        drafts=readable_drafts(request),
     )
     page = params.get("page", 1)
     items = services.search(request.db, query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
