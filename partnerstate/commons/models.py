@@ -162,7 +162,10 @@ class CommonsSortKey(Base):
     """
 
     __tablename__ = "commons_sort_keys"
-    __table_args__ = (Index("ix_commons_sort_keys_locale_sort_key", "locale", "sort_key"),)
+    # Covering (the commons id is in it), so the name order is read from the index alone.
+    __table_args__ = (
+        Index("ix_commons_sort_keys_locale_sort_key", "locale", "sort_key", "commons_id"),
+    )
 
     commons_id: Mapped[int] = mapped_column(
         ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True

@@ -81,8 +81,7 @@ class Query:
 def _filtered(statement: Any, query: Query) -> Any:
     if query.drafts is not ALL_DRAFTS:
         statement = statement.where(
-            (Partnership.status != Status.DRAFT)
-            | Partnership.assembly_id.in_(sorted(query.drafts))  # type: ignore[arg-type]
+            (Partnership.status != Status.DRAFT) | Partnership.assembly_id.in_(sorted(query.drafts))  # type: ignore[arg-type]
         )
     if query.status:
         statement = statement.where(Partnership.status == query.status)

@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['commons_id'], ['commons.id'], name=op.f('fk_commons_sort_keys_commons_id_commons'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('commons_id', 'locale', name=op.f('pk_commons_sort_keys'))
     )
-    op.create_index('ix_commons_sort_keys_locale_sort_key', TABLE, ['locale', 'sort_key'], unique=False)
+    op.create_index('ix_commons_sort_keys_locale_sort_key', TABLE, ['locale', 'sort_key', 'commons_id'], unique=False)
     _fill_keys()
 
 

@@ -229,3 +229,23 @@ def test_the_collation_is_the_languages_own():
     assert sort_key("fr", "ñu") < sort_key("fr", "nube")
     # Accents and case come after the letters themselves.
     assert sort_key("fr", "Épicerie") < sort_key("fr", "Jardin") < sort_key("fr", "jardins")
+
+
+def test_records_loaded_without_keys_get_them_and_then_list(db, member, official):
+    from partnerstate.commons.models import CommonsSortKey
+
+    published(db, member, official, name={"en": "Water", "fr": "Eau"})
+    garden = published(db, member, official, name={"en": "Garden", "fr": "Jardin"})
+    # As after a bulk load, or when a language is added: no key in that language.
+    db.delete(garden.sort_keys["fr"])
+    db.flush()
+    db.expire_all()
+    assert _names(db, locale="fr", shown="fr") == ["Eau"]
+    assert services.fill_missing_sort_keys(db) == 1
+    assert services.fill_missing_sort_keys(db) == 0
+    assert _names(db, locale="fr", shown="fr") == ["Eau", "Jardin"]
+    assert db.scalar(select(func.count()).select_from(CommonsSortKey)) == 4
+
+
+def test_an_unknown_language_sorts_by_the_neutral_name(db, multilingual):
+    assert _names(db, locale="xx")[:2] == ["Garden", "Gate"]
