@@ -66,6 +66,9 @@ def includeme(config: Any) -> None:
 
     config.add_jinja2_search_path("assemblies:templates", name=".jinja2")
     config.add_directive("add_assembly_panel", add_assembly_panel)
+    from assemblies import rules
+
+    config.add_audit_value_labels(("role",), rules.ROLE_LABELS)
     # Pages about an assembly or what belongs to it fall back to the assembly's language.
     config.set_assembly_locale_lookup("assemblies.services.assemblies.assembly_locale")
     _add_filters(config)

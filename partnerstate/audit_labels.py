@@ -2,13 +2,17 @@
 
 The log stores stable codes (``commons.validate``); officials read sentences. A code
 without a label here is shown as it is, so a new action is never hidden.
+
+Some details hold codes too (a role, a voting method, a partnership's status). The
+package that owns each code names it with the ``add_audit_value_labels`` directive,
+so the log reads "animateur·rice", not "facilitator", on a French page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from partnerstate.i18n import _
+from partnerstate.i18n import LOCALES, _
 
 ACTIONS = {
     "alternative.decline": _("Declined an alternative"),
@@ -121,6 +125,24 @@ DETAILS = {
 }
 
 
+# Registry key: detail name → {stored code → label}.
+VALUE_LABELS = "partnerstate.audit_value_labels"
+
+
+def add_audit_value_labels(config: Any, names: tuple[str, ...], labels: dict[str, Any]) -> None:
+    """Directive: the labels of the codes stored under these detail names."""
+    known = config.registry.setdefault(VALUE_LABELS, {})
+    for name in names:
+        known.setdefault(name, {}).update(labels)
+
+
+def value_label(registry: Any, name: str, value: Any) -> Any:
+    """A detail's value for the reader: a known code's label, anything else as stored."""
+    if not isinstance(value, str):
+        return value
+    return registry.get(VALUE_LABELS, {}).get(name, {}).get(value, value)
+
+
 def detail_label(name: str) -> Any:
     return DETAILS.get(name, name)
 
@@ -138,3 +160,9 @@ def object_url(request: Any, object_type: str, object_id: str) -> str | None:
     if route is None or not object_id.isdigit():
         return None
     return request.route_path(route, id=object_id)
+
+
+def includeme(config: Any) -> None:
+    config.add_directive("add_audit_value_labels", add_audit_value_labels)
+    # A language is named in its own language, as the switcher names it.
+    config.add_audit_value_labels(("locale",), dict(LOCALES))

@@ -47,7 +47,7 @@ ACCOUNTS = (
         "official@demo.partnerstate.org",
         "official-demo-2026",
         "official",
-        "Claire Martin (city)",
+        "Claire Martin",
         "fr",
     ),
     # The assembly roles are given by assemblies.demo; ``part`` says them in the list.

@@ -4,7 +4,8 @@ Catalogs are read from the ``.po`` files in ``translations/`` when the app start
 and compiled in memory, so a source checkout, an editable install and a wheel all
 behave the same and no compiled ``.mo`` file can ever be stale.
 
-The page language is, in this order: the ``_LOCALE_`` parameter, the ``_LOCALE_``
+The page language is, in this order: the ``_LOCALE_`` parameter (remembered in the
+cookie and the profile, like the switcher's choice), the ``_LOCALE_``
 cookie, the signed-in user's profile, ``Accept-Language``, the language of the
 assembly the page is about, the site default (``PARTNERSTATE_DEFAULT_LOCALE``).
 
@@ -230,6 +231,10 @@ def translate(request: Any, message: Any, mapping: dict[str, Any] | None = None)
 def includeme(config: Any) -> None:
     config.set_locale_negotiator(negotiate_locale)
     config.add_directive("set_assembly_locale_lookup", set_assembly_locale_lookup)
+    # A language chosen by ``?_LOCALE_=`` is remembered like the switcher's choice.
+    config.add_subscriber(
+        "partnerstate.views.navigation.remember_locale_parameter", "pyramid.events.ContextFound"
+    )
     # One localizer per shipped locale, registered up front: pyramid looks these up
     # by name before it would try to read compiled catalogs from disk.
     for locale in LOCALES:

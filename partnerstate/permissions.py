@@ -49,6 +49,9 @@ DELIBERATE = "partnership.deliberate"
 """Argue, reply and comment in a partnership's deliberation."""
 PROPOSE_ALTERNATIVE = "partnership.propose_alternative"
 """Put an alternative version on the ballot: members and facilitators, not observers."""
+VIEW_DRAFT = "partnership.view_draft"
+"""Read a partnership while it is a draft: the city's officials and the assembly's
+facilitators (who open its deliberation). To everyone else a draft does not exist."""
 MODERATE = "partnership.moderate"
 FLAG = "partnership.flag"
 

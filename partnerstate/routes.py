@@ -6,6 +6,8 @@ from typing import Any
 
 
 def includeme(config: Any) -> None:
+    # Before any feature: each names the codes its audit entries store.
+    config.include("partnerstate.audit_labels")
     config.add_route("home", "/")
     config.add_route("healthz", "/healthz")
     config.add_route("favicon", "/favicon.ico")
@@ -35,6 +37,8 @@ def includeme(config: Any) -> None:
     config.include("partnerstate.choices")
     # The signed-in home page's sections ("what needs you"), which packages contribute.
     config.include("partnerstate.dashboard")
+    # The API explorer page and the Swagger UI files it loads.
+    config.include("partnerstate.views.api_explorer")
     # The commons register (its own subpackage: routes, views, static files, nav).
     config.include("partnerstate.commons")
     # Public–commons partnerships (their subpackage: routes, views, the page's panels).

@@ -15,7 +15,9 @@ PARTNERSHIP = "reports.resources.PartnershipCharterContext"
 def includeme(config: Any) -> None:
     """Register this package's routes, views and templates (called by partnerstate.main)."""
     from partnerstate.i18n import _
+    from reports.views.pages import PARTY_LABELS
 
+    config.add_audit_value_labels(("party",), PARTY_LABELS)
     config.add_jinja2_search_path("reports:templates", name=".jinja2")
     config.add_static_view("reports-static", "reports:static", cache_max_age=3600)
 
@@ -59,6 +61,7 @@ def includeme(config: Any) -> None:
     )
 
     # The charters of a partnership on its page; of a commons, through a request method.
+    config.add_partnership_api_field("charters", "reports.views.api.partnership_charters")
     config.add_partnership_panel(
         "charters",
         "reports/partnership_panel.jinja2",

@@ -22,6 +22,9 @@ from tests.conftest import log_in
 PAGE_LIMIT = 400
 # Links that change state or only make sense as downloads of large files.
 SKIPPED = re.compile(r"^/(logout|static/|vendor/|votes-static/|reports-static/)|\.(pdf|ics)$")
+# Links to another language: a chosen language sticks, so following one would walk the
+# rest of the site in that language instead of the visitor's.
+LANGUAGE_LINK = re.compile(r"^/language/|[?&]_LOCALE_=")
 
 
 class _Links(HTMLParser):
@@ -74,7 +77,12 @@ def crawl(app) -> tuple[set[str], dict[str, int]]:
                     broken[local] = status
         for href in links.pages:
             local = _local(f"http://localhost{path}", href.split("#")[0])
-            if local and local not in seen and not SKIPPED.search(local.split("?")[0]):
+            if (
+                local
+                and local not in seen
+                and not SKIPPED.search(local.split("?")[0])
+                and not LANGUAGE_LINK.search(local)
+            ):
                 seen.add(local)
                 queue.append(local)
     return seen, broken

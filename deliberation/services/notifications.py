@@ -3,7 +3,8 @@
 Sources, all limited to the assemblies the person takes part in and to the last
 :data:`WINDOW` days:
 
-* a new partnership (drafted) in one of their assemblies;
+* a new partnership in one of their assemblies, once it is out of draft (a draft
+  stays with the city and its facilitators);
 * a partnership's phase change or new deadline (from the audit log);
 * a reply to one of their posts;
 * their post hidden by a facilitator, their alternative declined.
@@ -66,6 +67,8 @@ def _collect(db: Session, user: User, since: dt.datetime) -> list[Notification]:
             select(Partnership).where(
                 Partnership.assembly_id.in_(assembly_ids),
                 Partnership.created_at > since,
+                # A draft stays with the city: members hear of it when deliberation opens.
+                Partnership.status != "draft",
             )
         )
         for partnership in drafted:
@@ -92,7 +95,7 @@ def _collect(db: Session, user: User, since: dt.datetime) -> list[Notification]:
             if entry.actor_id == user.id:
                 continue
             partnership = db.get(Partnership, int(entry.object_id))
-            if partnership is None:
+            if partnership is None or partnership.status == "draft":
                 continue
             kind = "transition" if entry.action == "partnership.transition" else "deadline"
             found.append(

@@ -16,8 +16,14 @@ ASSEMBLY = "deliberation.votes.resources.AssemblyElectionContext"
 
 def includeme(config: Any) -> None:
     """Routes, views, static files, and the vote sections of partnership and assembly pages."""
+    from deliberation.votes.forms import METHOD_LABELS
     from partnerstate.i18n import _
 
+    config.add_audit_value_labels(("method",), METHOD_LABELS)
+    config.add_audit_value_labels(
+        ("kind",), {"partnership": _("Partnership"), "election": _("Election")}
+    )
+    config.add_audit_value_labels(("outcome",), {"elected": _("Elected")})
     # Pages
     vote = r"/votes/{id:\d+}"
     config.add_route("votes.list", "/votes")
@@ -34,6 +40,7 @@ def includeme(config: Any) -> None:
     config.add_route(
         "api.assembly.elections", "/api/v1/assemblies/{id}/elections", factory=ASSEMBLY
     )
+    config.add_route("api.votes", "/api/v1/votes")
     config.add_route("api.vote", "/api/v1/votes/{id}", factory=VOTE)
     config.add_route("api.vote.ballots", "/api/v1/votes/{id}/ballots", factory=BALLOT)
     config.add_route("api.vote.close", "/api/v1/votes/{id}/close", factory=VOTE)
@@ -49,6 +56,7 @@ def includeme(config: Any) -> None:
     # Its own prefix: under "static/" the core static view would answer first, with a 404.
     config.add_static_view("votes-static", "deliberation.votes:static", cache_max_age=3600)
     # The partnership page's "Vote" section, and the assembly page's list of votes.
+    config.add_partnership_api_field("votes", "deliberation.votes.api.partnership_votes")
     config.add_partnership_panel(
         "vote", "votes/panel.jinja2", "deliberation.votes.views.vote_panel", order=5
     )

@@ -23,6 +23,7 @@ from partnerstate.ids import parse_id
 from partnerstate.localized import pick
 
 RECEIPTS_PAGE = 1000
+VOTES_PAGE = 50
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -95,6 +96,53 @@ def vote_json(request: Any, vote: Vote) -> dict[str, Any]:
             "ranking": mine.ranking,
         }
     return body
+
+
+def vote_summary_json(request: Any, vote: Vote) -> dict[str, Any]:
+    """A vote in a list: what it is and where it stands, and where to read more."""
+    return {
+        "id": vote.id,
+        "kind": vote.kind,
+        "status": vote.status,
+        "method": vote.method,
+        "title": vote.display_title(request.locale_name),
+        "assembly_id": vote.assembly_id,
+        "partnership_id": vote.partnership_id,
+        "opened_at": _iso(vote.opened_at),
+        "closes_at": _iso(vote.closes_at),
+        "closed_at": _iso(vote.closed_at),
+        "url": request.route_url("votes.show", id=vote.id),
+        "api_url": request.route_url("api.vote", id=vote.id),
+    }
+
+
+def partnership_votes(request: Any, partnership: Any) -> list[dict[str, Any]]:
+    """The ``votes`` field of a partnership in the API, newest first."""
+    votes = services.votes_for_partnership(request.db, partnership.id)
+    return [vote_summary_json(request, vote) for vote in votes]
+
+
+@api_config(route_name="api.votes", request_method="GET")
+def list_votes(request: Any) -> dict[str, Any]:
+    """Votes and elections, newest first, filtered by assembly, partnership and status."""
+    params = request.openapi_validated.parameters.query
+    query = services.VoteQuery(
+        assembly_id=params.get("assembly_id"),
+        partnership_id=params.get("partnership_id"),
+        status=params.get("status"),
+    )
+    page = params.get("page", 1)
+    votes = services.search_votes(
+        request.db, query, limit=VOTES_PAGE + 1, offset=(page - 1) * VOTES_PAGE
+    )
+    following = None
+    if len(votes) > VOTES_PAGE:
+        kept = {key: value for key, value in request.GET.items() if key != "page"}
+        following = request.route_url("api.votes", _query={**kept, "page": page + 1})
+    return {
+        "items": [vote_summary_json(request, vote) for vote in votes[:VOTES_PAGE]],
+        "next": following,
+    }
 
 
 def _created(request: Any, vote: Vote) -> dict[str, Any]:

@@ -98,6 +98,27 @@ def votes_for_partnership(db: Session, partnership_id: int) -> list[Vote]:
     return list(db.scalars(query))
 
 
+@dataclass(frozen=True)
+class VoteQuery:
+    """Filters of ``GET /api/v1/votes``; None means any."""
+
+    assembly_id: int | None = None
+    partnership_id: int | None = None
+    status: str | None = None
+
+
+def search_votes(db: Session, query: VoteQuery, *, limit: int, offset: int = 0) -> list[Vote]:
+    """Votes matching ``query``, newest first, one page."""
+    statement = select(Vote).order_by(Vote.id.desc())
+    if query.assembly_id is not None:
+        statement = statement.where(Vote.assembly_id == query.assembly_id)
+    if query.partnership_id is not None:
+        statement = statement.where(Vote.partnership_id == query.partnership_id)
+    if query.status is not None:
+        statement = statement.where(Vote.status == query.status)
+    return list(db.scalars(statement.limit(limit).offset(offset)))
+
+
 def votes_for_assembly(db: Session, assembly_id: int) -> list[Vote]:
     query = select(Vote).where(Vote.assembly_id == assembly_id).order_by(Vote.id.desc())
     return list(db.scalars(query))

@@ -20,9 +20,14 @@ def initialize(database_url: str, demo: bool, site_url: str | None = None) -> No
     """
     from partnerstate import demo as demo_data
     from partnerstate import migrate
+    from partnerstate.commons.services import fill_missing_sort_keys
 
     engine = open_engine(database_url)
     migrate.upgrade(engine)
+    with make_session_factory(engine)() as session:
+        # Records loaded in bulk, or from before a language was added, get their keys.
+        if fill_missing_sort_keys(session):
+            session.commit()
     click.echo(f"Database ready at the latest schema ({migrate.head_revision()}).")
     if demo:
         session = make_session_factory(engine)()

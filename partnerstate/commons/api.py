@@ -36,8 +36,9 @@ def _conflict(error: services.StateConflict) -> ApiError:
     return ApiError(409, error.message)
 
 
-def register_query(params: Any, status: str | None = None) -> services.RegisterQuery:
-    """A :class:`RegisterQuery` from validated query parameters (API or page)."""
+def register_query(params: Any, locale: str, status: str | None = None) -> services.RegisterQuery:
+    """A :class:`RegisterQuery` from validated query parameters (API or page), for a
+    reader of ``locale``."""
     return services.RegisterQuery(
         q=params.get("q") or "",
         category=params.get("category") or None,
@@ -45,6 +46,7 @@ def register_query(params: Any, status: str | None = None) -> services.RegisterQ
         status=status or params.get("status") or tx.PUBLISHED,
         district=params.get("district") or None,
         sort=params.get("sort") or "name",
+        locale=locale,
     )
 
 
@@ -52,7 +54,7 @@ def register_query(params: Any, status: str | None = None) -> services.RegisterQ
 def list_commons(request: Any) -> dict[str, Any]:
     """Published commons (or another status the caller may see), a page at a time."""
     params = request.openapi_validated.parameters.query
-    query = register_query(params)
+    query = register_query(params, request.locale_name)
     page = int(params.get("page") or 1)
     limit = int(params.get("limit") or PAGE_SIZE)
     records, more = services.search(
@@ -188,7 +190,9 @@ GEOJSON_COLUMNS = (
 def geojson(request: Any) -> Response:
     """Published commons with a location, as a GeoJSON FeatureCollection (open data)."""
     params = request.openapi_validated.parameters.query
-    query = dataclasses.replace(register_query(params, status=tx.PUBLISHED), mappable=True)
+    query = dataclasses.replace(
+        register_query(params, request.locale_name, status=tx.PUBLISHED), mappable=True
+    )
     statement = services.filtered(select(*GEOJSON_COLUMNS), query, None).order_by(Commons.id)
     url, labels = record_url(request), domain_labels(request)
     collection = {

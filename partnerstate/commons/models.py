@@ -4,7 +4,8 @@ Translatable texts (name, summary, description, …) are JSON objects keyed by
 language (``{"en": …, "fr": …}``, see ``partnerstate.localized``). Two derived
 columns keep the register fast with thousands of records: ``search_text`` (every
 name, alias, summary and description in every language, lower-cased and without
-accents, searched with LIKE) and ``sort_name`` (for ordering by name).
+accents, searched with LIKE) and ``sort_name`` (a language-neutral order); the
+name's collation key in each language is in ``commons_sort_keys``.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 
 from partnerstate.database import Base, UTCDateTime, utcnow
 from partnerstate.localized import pick
@@ -140,12 +142,36 @@ class Commons(Base):
         order_by="CommonsBalance.year.desc()",
         cascade="all, delete-orphan",
     )
+    sort_keys: Mapped[dict[str, CommonsSortKey]] = relationship(
+        collection_class=attribute_keyed_dict("locale"),
+        cascade="all, delete-orphan",
+    )
 
     def display_name(self, locale: str) -> str:
         return pick(self.name, locale)
 
     def __repr__(self) -> str:
         return f"<Commons {self.id} {self.status} {self.sort_name!r}>"
+
+
+class CommonsSortKey(Base):
+    """The collation key of a commons' name as shown in one language (see ``collation``).
+
+    Ordering the register by name is ``ORDER BY sort_key`` for the reader's language,
+    read from the index; the key is rewritten whenever the name changes.
+    """
+
+    __tablename__ = "commons_sort_keys"
+    # Covering (the commons id is in it), so the name order is read from the index alone.
+    __table_args__ = (
+        Index("ix_commons_sort_keys_locale_sort_key", "locale", "sort_key", "commons_id"),
+    )
+
+    commons_id: Mapped[int] = mapped_column(
+        ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True
+    )
+    locale: Mapped[str] = mapped_column(String(10), primary_key=True)
+    sort_key: Mapped[bytes] = mapped_column(LargeBinary(400))
 
 
 class CommonsRevision(Base):

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from partnerstate.commons import taxonomy as tx
-from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision
+from partnerstate.commons.collation import sort_key
+from partnerstate.commons.models import Commons, CommonsBalance, CommonsRevision, CommonsSortKey
 from partnerstate.commons.validation import (
     InvalidRecord,
     clean,
@@ -28,7 +29,7 @@ from partnerstate.commons.validation import (
     ostrom_total,
 )
 from partnerstate.database import utcnow
-from partnerstate.i18n import _
+from partnerstate.i18n import LOCALES, _
 from partnerstate.localized import pick
 from partnerstate.models import User
 from partnerstate.services import audit
@@ -91,6 +92,35 @@ def refresh_derived(commons: Commons) -> None:
     commons.search_text = fold(" ".join(part for part in parts if part))
     commons.sort_name = fold(pick(commons.name, "en"))[:200]
     commons.ostrom_score = ostrom_total(commons.ostrom or {})
+    _store_sort_keys(commons)
+
+
+def _store_sort_keys(commons: Commons) -> None:
+    for locale in LOCALES:
+        # The name a reader of ``locale`` sees (with its fallback), in their collation.
+        key = sort_key(locale, commons.display_name(locale))
+        if locale in commons.sort_keys:
+            commons.sort_keys[locale].sort_key = key
+        else:
+            commons.sort_keys[locale] = CommonsSortKey(locale=locale, sort_key=key)
+
+
+def fill_missing_sort_keys(db: Session, batch: int = 500) -> int:
+    """Give every record its name's collation key in every language; return how many
+    records lacked one (loaded in bulk, or saved before a language was added)."""
+    have_all = (
+        select(CommonsSortKey.commons_id)
+        .where(CommonsSortKey.locale.in_(list(LOCALES)))
+        .group_by(CommonsSortKey.commons_id)
+        .having(func.count() == len(LOCALES))
+    )
+    missing = list(db.scalars(select(Commons.id).where(Commons.id.not_in(have_all))))
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        for commons in db.scalars(select(Commons).where(Commons.id.in_(chunk))):
+            _store_sort_keys(commons)
+        db.flush()
+    return len(missing)
 
 
 def _current_values(commons: Commons) -> dict[str, Any]:
@@ -380,6 +410,7 @@ class RegisterQuery:
     district: str | None = None
     sort: str = "name"
     mappable: bool = False  # only records with a point (the map, GeoJSON)
+    locale: str = "en"  # the reader's language: names are sorted as they read them
 
     def words(self) -> list[str]:
         """The search words, folded like ``search_text`` (accents and case ignored)."""
@@ -414,13 +445,30 @@ def filtered(statement: Select[Any], query: RegisterQuery, viewer: User | None) 
 
 
 _ORDERS = {
-    "name": (Commons.sort_name, Commons.id),
     "newest": (Commons.created_at.desc(), Commons.id.desc()),
     # Not offered on the register page: the home page lists proposals that waited longest.
     "oldest": (Commons.created_at, Commons.id),
     "updated": (Commons.updated_at.desc(), Commons.id.desc()),
     "ostrom": (Commons.ostrom_score.desc().nulls_last(), Commons.sort_name, Commons.id),
 }
+
+
+def ordered(statement: Select[Any], query: RegisterQuery) -> Select[Any]:
+    """``statement`` in the query's order; by name, in the reader's collation.
+
+    By name, the database walks the index of the reader's language's keys in order and
+    stops after the page (an outer join, or any fallback in the ORDER BY, would sort the
+    whole register instead: 20 times slower with 10,000 commons). So every record must
+    have its keys: ``refresh_derived`` writes them, and ``fill_missing_sort_keys`` (run
+    by ``partnerstate init``) adds those of records loaded in bulk or of a new language.
+    """
+    if query.sort in _ORDERS:
+        return statement.order_by(*_ORDERS[query.sort])
+    if query.locale not in LOCALES:
+        return statement.order_by(Commons.sort_name, Commons.id)
+    key = aliased(CommonsSortKey)
+    joined = statement.join(key, (key.commons_id == Commons.id) & (key.locale == query.locale))
+    return joined.order_by(key.sort_key, key.commons_id)
 
 
 def search(
@@ -432,16 +480,14 @@ def search(
     offset: int = 0,
 ) -> tuple[list[Commons], bool]:
     """One page of matching records and whether there are more after it."""
-    order = _ORDERS.get(query.sort, _ORDERS["name"])
-    statement = filtered(select(Commons), query, viewer).order_by(*order)
+    statement = ordered(filtered(select(Commons), query, viewer), query)
     rows = list(db.scalars(statement.limit(limit + 1).offset(offset)))
     return rows[:limit], len(rows) > limit
 
 
 def search_all(db: Session, query: RegisterQuery, viewer: User | None = None) -> Sequence[Commons]:
     """Every matching record, for the exports (CSV, GeoJSON)."""
-    order = _ORDERS.get(query.sort, _ORDERS["name"])
-    return db.scalars(filtered(select(Commons), query, viewer).order_by(*order)).all()
+    return db.scalars(ordered(filtered(select(Commons), query, viewer), query)).all()
 
 
 def count(db: Session, query: RegisterQuery, viewer: User | None = None) -> int:

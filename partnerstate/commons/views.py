@@ -66,7 +66,7 @@ def _filters(request: Any) -> tuple[SearchForm, dict[str, str]]:
 def register(request: Any) -> dict[str, Any]:
     """``/commons``: search, filters, sort, pages, and the map of what is found."""
     form, filters = _filters(request)
-    query = register_query(filters)
+    query = register_query(filters, request.locale_name)
     page = page_number(request, MAX_PAGE)
     total = services.count(request.db, query, request.user)
     pages = page_count(total, PAGE_SIZE)
@@ -105,7 +105,9 @@ def register(request: Any) -> dict[str, Any]:
 def export_csv(request: Any) -> Response:
     """``/commons.csv``: the register (with the page's filters) as open data."""
     _form, filters = _filters(request)
-    records = services.search_all(request.db, register_query(filters), request.user)
+    records = services.search_all(
+        request.db, register_query(filters, request.locale_name), request.user
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(csv_header())

@@ -26,11 +26,28 @@ def add_partnership_panel(
     panels.sort(key=lambda panel: panel["order"])
 
 
+API_FIELDS = "partnerstate.partnership_api_fields"
+
+
+def add_partnership_api_field(config: Any, name: str, factory: Any) -> None:
+    """Directive: a field of ``GET /api/v1/partnerships/{id}`` that another package fills.
+
+    ``factory(request, partnership)`` returns the field's value (e.g. the votes held on
+    it), so a client finds them from the partnership without this package knowing them.
+    """
+    config.registry.setdefault(API_FIELDS, {})[name] = config.maybe_dotted(factory)
+
+
 def includeme(config: Any) -> None:
     """Routes, views, templates, request methods and the nav link of partnerships."""
     from partnerstate.i18n import _
 
     config.add_directive("add_partnership_panel", add_partnership_panel)
+    config.add_directive("add_partnership_api_field", add_partnership_api_field)
+    from partnerstate.partnerships import vocabulary
+
+    config.add_audit_value_labels(("from_status", "to_status", "outcome"), vocabulary.STATUSES)
+    config.add_audit_value_labels(("transition",), vocabulary.TRANSITIONS)
     # Services (partnerships, deliberation, votes, charters) refuse with a ServiceError;
     # under /api it becomes the JSON error, so API views need no try/except of their own.
     config.add_exception_view(

@@ -17,9 +17,10 @@ from partnerstate.api import ApiError, api_config, error_response
 from partnerstate.i18n import _
 from partnerstate.ids import parse_id
 from partnerstate.localized import pick
-from partnerstate.partnerships import lifecycle, membership, services
+from partnerstate.partnerships import API_FIELDS, lifecycle, membership, services
 from partnerstate.partnerships.errors import Invalid, ServiceError
 from partnerstate.partnerships.models import Partnership, PartnershipVersion
+from partnerstate.partnerships.resources import readable_drafts
 from partnerstate.partnerships.validation import TEXTS
 
 PAGE_SIZE = 50
@@ -133,6 +134,9 @@ def detail_json(request: Any, partnership: Partnership) -> dict[str, Any]:
             "deliberation_open": services.deliberation_is_open(partnership),
         }
     )
+    # Fields other packages add: ``votes`` (deliberation), ``charters`` (reports).
+    for name, factory in request.registry.get(API_FIELDS, {}).items():
+        data[name] = factory(request, partnership)
     return data
 
 
@@ -190,6 +194,7 @@ def list_(request: Any) -> dict[str, Any]:
         status=params.get("status"),
         commons_id=params.get("commons_id"),
         assembly_id=params.get("assembly_id"),
+        drafts=readable_drafts(request),
     )
     page = params.get("page", 1)
     items = services.search(request.db, query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)

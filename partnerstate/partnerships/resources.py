@@ -15,8 +15,50 @@ from pyramid.httpexceptions import HTTPNotFound
 from partnerstate import permissions as perms
 from partnerstate.i18n import _
 from partnerstate.ids import parse_id
-from partnerstate.partnerships import membership
+from partnerstate.partnerships import lifecycle, membership
 from partnerstate.partnerships.models import Partnership
+from partnerstate.partnerships.services import ALL_DRAFTS, Drafts
+
+
+def draft_acl(assembly_id: int | None) -> list[tuple[str, str, str]]:
+    """Who reads a draft: officials, and the facilitators of the partnership's assembly."""
+    readers = [(perms.Allow, perms.OFFICIAL, perms.VIEW_DRAFT)]
+    if assembly_id is not None:
+        readers.append((perms.Allow, f"assembly:{assembly_id}:facilitator", perms.VIEW_DRAFT))
+    return readers
+
+
+class DraftsContext:
+    """The drafts of one assembly (or, with ``assembly_id=None``, of every assembly).
+
+    Lists ask the security policy, through this context, whose drafts they may show.
+    """
+
+    def __init__(self, request: Any, assembly_id: int | None) -> None:
+        self.request = request
+        self.assembly_id = assembly_id
+
+    def principals_for(self, user: Any) -> list[str]:
+        if self.assembly_id is None:
+            return []
+        return membership.principals(self.request.db, self.assembly_id, user)
+
+    @property
+    def __acl__(self) -> list[tuple[str, str, str]]:
+        return draft_acl(self.assembly_id)
+
+
+def readable_drafts(request: Any) -> Drafts:
+    """The assemblies whose drafts the visitor may see in lists: all of them, or some."""
+    if request.user is None:
+        return frozenset()
+    if request.has_permission(perms.VIEW_DRAFT, DraftsContext(request, None)):
+        return ALL_DRAFTS
+    return frozenset(
+        assembly_id
+        for assembly_id in membership.assembly_ids_of(request.db, request.user)
+        if request.has_permission(perms.VIEW_DRAFT, DraftsContext(request, assembly_id))
+    )
 
 
 def assembly_acl(assembly_id: int) -> list[tuple[str, str, str]]:
@@ -44,6 +86,12 @@ class PartnershipContext:
         if partnership is None:
             raise HTTPNotFound(request.translate(_("There is no partnership with this number.")))
         self.partnership: Partnership = partnership
+        # A draft the visitor may not read is answered like an unknown number, so that
+        # its existence does not leak (a 403 would say "there is one").
+        if partnership.status == lifecycle.Status.DRAFT and not request.has_permission(
+            perms.VIEW_DRAFT, self
+        ):
+            raise HTTPNotFound(request.translate(_("There is no partnership with this number.")))
 
     @property
     def assembly_id(self) -> int:
@@ -58,6 +106,7 @@ class PartnershipContext:
     def __acl__(self) -> list[tuple[str, str, str]]:
         return [
             (perms.Allow, perms.Everyone, perms.VIEW),
+            *draft_acl(self.partnership.assembly_id),
             (perms.Allow, perms.OFFICIAL, perms.EDIT_PARTNERSHIP),
             (perms.Allow, perms.OFFICIAL, perms.MOVE_PARTNERSHIP),
             *assembly_acl(self.partnership.assembly_id),

@@ -57,14 +57,32 @@ def get(db: Session, partnership_id: int) -> Partnership | None:
     return db.get(Partnership, partnership_id)
 
 
+class _AllDrafts:
+    """Every assembly's drafts (an official reads them all)."""
+
+    def __repr__(self) -> str:
+        return "ALL_DRAFTS"
+
+
+ALL_DRAFTS = _AllDrafts()
+# Whose drafts a list may show: ALL_DRAFTS, or the ids of some assemblies (the security
+# policy decides, see resources.readable_drafts); by default none.
+Drafts = _AllDrafts | frozenset[int]
+
+
 @dataclass(frozen=True)
 class Query:
     status: str | None = None
     commons_id: int | None = None
     assembly_id: int | None = None
+    drafts: Drafts = frozenset()
 
 
 def _filtered(statement: Any, query: Query) -> Any:
+    if query.drafts is not ALL_DRAFTS:
+        statement = statement.where(
+            (Partnership.status != Status.DRAFT) | Partnership.assembly_id.in_(sorted(query.drafts))  # type: ignore[arg-type]
+        )
     if query.status:
         statement = statement.where(Partnership.status == query.status)
     if query.commons_id:
@@ -106,14 +124,18 @@ def open_deliberations(
     return rows, int(total or 0)
 
 
-def for_commons(db: Session, commons_id: int) -> Sequence[Partnership]:
+def for_commons(
+    db: Session, commons_id: int, drafts: Drafts = frozenset()
+) -> Sequence[Partnership]:
     """A commons' partnerships, newest first (for the commons' page)."""
-    return search(db, Query(commons_id=commons_id), limit=100)
+    return search(db, Query(commons_id=commons_id, drafts=drafts), limit=100)
 
 
-def for_assembly(db: Session, assembly_id: int) -> Sequence[Partnership]:
+def for_assembly(
+    db: Session, assembly_id: int, drafts: Drafts = frozenset()
+) -> Sequence[Partnership]:
     """An assembly's partnerships, newest first (for the assembly's page)."""
-    return search(db, Query(assembly_id=assembly_id), limit=100)
+    return search(db, Query(assembly_id=assembly_id, drafts=drafts), limit=100)
 
 
 def versions(db: Session, partnership: Partnership) -> list[PartnershipVersion]:

@@ -26,6 +26,7 @@ from partnerstate.partnerships import diff, forms, lifecycle, membership, servic
 from partnerstate.partnerships import vocabulary as vocab
 from partnerstate.partnerships.errors import Invalid, ServiceError
 from partnerstate.partnerships.models import CONTENT_FIELDS, Partnership
+from partnerstate.partnerships.resources import readable_drafts
 from partnerstate.security import RootContext
 
 PAGE_SIZE = 25
@@ -57,10 +58,11 @@ def partnership_section(
     ``{% set section = request.partnership_section(commons_id=commons.id) %}`` then
     ``{% include "partnerships/_section.jinja2" %}`` lists that commons' partnerships.
     """
+    drafts = readable_drafts(request)
     if commons_id is not None:
-        items = list(services.for_commons(request.db, commons_id))
+        items = list(services.for_commons(request.db, commons_id, drafts))
     elif assembly_id is not None:
-        items = list(services.for_assembly(request.db, assembly_id))
+        items = list(services.for_assembly(request.db, assembly_id, drafts))
     else:
         items = []
     query = {"commons": commons_id} if commons_id else {"assembly": assembly_id}
@@ -88,6 +90,7 @@ def list_partnerships(request: Any) -> dict[str, Any]:
         status=status if status in vocab.STATUSES else None,
         commons_id=parse_id(params.get("commons", "")),
         assembly_id=parse_id(params.get("assembly", "")),
+        drafts=readable_drafts(request),
     )
     page = parse_id(params.get("page", "")) or 1
     total = services.count(request.db, query)

@@ -48,7 +48,13 @@ def _row(request: Any, entry: Any) -> dict[str, Any]:
         "object_url": audit_labels.object_url(request, entry.object_type, entry.object_id),
         # Sorted by stored name (the same on both engines), named for the reader.
         "details": [
-            (request.translate(audit_labels.detail_label(name)), value)
-            for name, value in sorted((entry.details or {}).items())
+            _detail(request, name, value) for name, value in sorted((entry.details or {}).items())
         ],
     }
+
+
+def _detail(request: Any, name: str, value: Any) -> tuple[str, Any]:
+    """A detail's name and value in the reader's language; unknown values as stored."""
+    label = audit_labels.value_label(request.registry, name, value)
+    shown = value if label is value else request.translate(label)
+    return request.translate(audit_labels.detail_label(name)), shown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnerstate.i18n import LOCALE_COOKIE
+from partnerstate.i18n import LOCALE_COOKIE, LOCALES
 
 LOCALE_COOKIE_AGE = 365 * 86400
 
@@ -36,3 +36,24 @@ def remember_locale(request: Any, response: Any, locale: str) -> None:
         samesite="Lax",
         secure=request.registry["partnerstate.settings"].production,
     )
+
+
+def remember_locale_parameter(event: Any) -> None:
+    """``?_LOCALE_=xx`` sticks like the switcher: the next click or form keeps the language.
+
+    Without this, a link shared as ``/charters/3?_LOCALE_=fr`` shows one French page and
+    the first form posted from it answers in English. Runs once the route is found, still
+    inside the request's transaction, so the signed-in user's profile can change too. API
+    answers are left alone: a client names its language on each request.
+    """
+    request = event.request
+    locale = request.GET.get(LOCALE_COOKIE)
+    if locale not in LOCALES or request.path_info.startswith(("/api/", "/static/")):
+        return
+    if request.cookies.get(LOCALE_COOKIE) != locale:
+        request.add_response_callback(
+            lambda request, response: remember_locale(request, response, locale)
+        )
+    user = request.user
+    if user is not None and user.locale != locale:
+        user.locale = locale

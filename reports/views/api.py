@@ -54,6 +54,21 @@ def withdrawal_json(item: Charter) -> dict[str, Any]:
     }
 
 
+def partnership_charters(request: Any, partnership: Any) -> list[dict[str, Any]]:
+    """The ``charters`` field of a partnership in the API, oldest first."""
+    return [
+        {
+            "id": item.id,
+            "status": item.status,
+            "sha256": item.sha256,
+            "locale": item.locale,
+            "api_url": request.route_url("api.charter", id=item.id),
+            "pdf_url": request.route_url("api.charter.pdf", id=item.id),
+        }
+        for item in services.for_partnership(request.db, partnership.id)
+    ]
+
+
 def _settings(request: Any) -> Any:
     return request.registry["partnerstate.settings"]
 

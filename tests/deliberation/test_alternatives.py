@@ -98,7 +98,7 @@ def test_a_non_member_may_not_propose(app, db, cast, partnership):
     propose(app, db, cast.outsider, partnership, status=403)
 
 
-@pytest.mark.parametrize("status", ["draft", "voting", "closed"])
+@pytest.mark.parametrize("status", ["voting", "closed"])
 def test_proposing_outside_deliberation_is_409(app, db, cast, status):
     other = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons, status)
     propose(app, db, cast.member, other, status=409)

@@ -59,7 +59,7 @@ def test_anonymous_posting_is_401(app, partnership):
     app.post_json(comments_url(partnership), {"body": "x", "stance": "for"}, status=401)
 
 
-@pytest.mark.parametrize("status", ["draft", "voting", "adopted", "rejected", "active", "closed"])
+@pytest.mark.parametrize("status", ["voting", "adopted", "rejected", "active", "closed"])
 def test_posting_outside_deliberation_is_409(app, db, cast, status):
     partnership = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons, status)
     response = post(app, db, cast.member, partnership, status=409)
@@ -294,9 +294,15 @@ def test_anonymous_visitors_read_and_are_invited_to_log_in(app, db, cast, partne
     assert "/login" in response.location
 
 
+def test_posting_on_a_draft_is_404_for_members(app, db, cast):
+    # Members do not see drafts at all: the draft does not exist for them.
+    draft = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
+    post(app, db, cast.member, draft, status=404)
+
+
 def test_a_draft_shows_no_deliberation(app, db, cast):
     draft = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
-    log_in(app, cast.member.email)
+    log_in(app, cast.facilitator.email)
     page = app.get(f"/partnerships/{draft.id}")
     assert 'id="deliberation"' not in page.text
     token = csrf_token(app, "/profile")

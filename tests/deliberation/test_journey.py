@@ -33,10 +33,10 @@ def test_from_draft_to_a_ballot(app, db, official):
     pid = created["id"]
     assert created["status"] == "draft"
 
-    # Members cannot argue yet.
+    # Members cannot argue yet: the draft is not even there for them.
     comments = f"/api/v1/partnerships/{pid}/comments"
     member = bearer(db, cast.member)
-    app.post_json(comments, {"body": "Too early", "stance": "for"}, headers=member, status=409)
+    app.post_json(comments, {"body": "Too early", "stance": "for"}, headers=member, status=404)
 
     # A facilitator opens deliberation.
     opened = app.post_json(
@@ -102,6 +102,7 @@ def test_from_draft_to_a_ballot(app, db, official):
     assert "Les engagements de la ville" in french.text
     assert "Masqué par un·e animateur·rice : Advertising." in french.text
     assert "Doublon d’une autre option" in french.text
+    app.get("/language/en")  # the parameter's choice sticks; back to English
 
     # The member who was replied to sees it in the notifications.
     log_in(app, cast.observer.email)

@@ -92,10 +92,23 @@ def test_the_page_needs_an_account(app):
 
 def test_the_api_lists_notifications(app, db, cast):
     seen_long_ago(db, cast.member)
-    helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
+    helpers.make_partnership(db, cast.official, cast.assembly, cast.commons, "deliberation")
     items = app.get("/api/v1/notifications", headers=bearer(db, cast.member)).json["items"]
-    assert [(i["kind"], i["new"]) for i in items] == [("new_partnership", True)]
+    # Drafted, then opened: members hear of both once deliberation is open.
+    assert {(i["kind"], i["new"]) for i in items} == {
+        ("new_partnership", True),
+        ("transition", True),
+    }
     app.get("/api/v1/notifications", status=401)
+
+
+def test_members_hear_of_a_draft_only_when_deliberation_opens(db, cast):
+    seen_long_ago(db, cast.member)
+    draft = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
+    assert notifications.for_user(db, cast.member) == []
+    services.open_deliberation(db, draft, cast.official, helpers.later(14))
+    kinds = {item.kind for item in notifications.for_user(db, cast.member)}
+    assert kinds == {"new_partnership", "transition"}
 
 
 def test_a_new_account_sees_only_what_came_after_it(db, cast):

@@ -171,6 +171,36 @@ def test_details_are_named_in_the_readers_language(official_app, db, official):
     assert names == ["Partenariat", "Sièges"]
 
 
+@pytest.mark.parametrize(
+    ("details", "expected"),
+    [
+        ({"from_status": "draft", "to_status": "deliberation"}, ["Brouillon", "En délibération"]),
+        ({"transition": "open_deliberation"}, ["Ouvrir la délibération"]),
+        ({"role": "facilitator"}, ["animateur·rice"]),
+        ({"method": "irv"}, ["Vote alternatif (second tour instantané)"]),
+        ({"party": "city"}, ["La ville"]),
+        ({"locale": "fr"}, ["Français"]),
+        ({"outcome": "no_quorum"}, ["Quorum non atteint"]),
+    ],
+)
+def test_codes_in_details_are_named_in_the_readers_language(
+    official_app, db, official, details, expected
+):
+    audit.record(db, official, "partnership.transition", "partnership", 3, **details)
+    db.commit()
+    page = official_app.get("/audit?_LOCALE_=fr")
+    values = [value.text.strip() for value in page.html.select("dl.audit-details dd")]
+    assert values == expected
+
+
+def test_unknown_codes_in_details_are_shown_as_stored(official_app, db, official):
+    audit.record(db, official, "partnership.transition", "partnership", 3, role="mayor", seats=2)
+    db.commit()
+    page = official_app.get("/audit?_LOCALE_=fr")
+    values = [value.text.strip() for value in page.html.select("dl.audit-details dd")]
+    assert values == ["mayor", "2"]
+
+
 def test_empty_log(official_app):
     page = official_app.get("/audit")
     assert "Nothing has been recorded yet." in page.text

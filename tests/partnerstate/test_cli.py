@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import webtest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from partnerstate import demo, main
 from partnerstate.cli import main as cli
@@ -77,6 +77,33 @@ def test_init_twice_is_harmless(runner, db_url):
     assert first.exit_code == second.exit_code == 0
     assert "Database ready at the latest schema" in second.stdout
     assert _count_users(db_url) == 0
+
+
+def test_init_gives_commons_loaded_in_bulk_their_sort_keys(runner, initialized):
+    from partnerstate.commons.models import Commons, CommonsSortKey
+    from partnerstate.i18n import LOCALES
+
+    engine = make_engine(initialized)
+    try:
+        with engine.begin() as connection:
+            # A bulk load writes rows directly, without the services' derived data.
+            connection.execute(
+                insert(Commons),
+                [
+                    {
+                        "name": {"en": "Garden"},
+                        "status": "published",
+                        "category": "food",
+                        "nature": "material",
+                    }
+                ],
+            )
+        assert run(runner, "init", "--db", initialized).exit_code == 0
+        with make_session_factory(engine)() as session:
+            keys = session.scalars(select(CommonsSortKey.locale)).all()
+        assert sorted(keys) == sorted(LOCALES)
+    finally:
+        engine.dispose()
 
 
 def test_init_demo_prints_the_accounts_and_is_idempotent(runner, db_url):

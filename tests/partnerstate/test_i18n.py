@@ -102,6 +102,47 @@ def test_default_locale_setting_is_the_last_resort():
     assert i18n.negotiate_locale(request) == "fr"
 
 
+# --- a language chosen by the parameter sticks, as the switcher's does ----------------------
+
+
+def test_the_parameter_sticks_for_the_next_click(app):
+    app.get("/login?_LOCALE_=fr", headers={"Accept-Language": "en"})
+    assert app.cookies["_LOCALE_"] == "fr"
+    assert lang(app.get("/commons", headers={"Accept-Language": "en"})) == "fr"
+
+
+def test_a_form_posted_from_a_page_opened_with_the_parameter_answers_in_that_language(app):
+    page = app.get("/login?_LOCALE_=fr", headers={"Accept-Language": "en"})
+    form = page.forms[0]
+    form["email"] = "nobody@example.org"
+    form["password"] = "wrong"
+    answer = form.submit(headers={"Accept-Language": "en"}, expect_errors=True)
+    assert lang(answer) == "fr"
+
+
+def test_the_parameter_replaces_an_earlier_choice(app):
+    app.set_cookie("_LOCALE_", "fr")
+    app.get("/login?_LOCALE_=en")
+    assert app.cookies["_LOCALE_"] == "en"
+
+
+def test_the_parameter_is_remembered_in_a_signed_in_users_profile(member_app, db, member):
+    member_app.get("/?_LOCALE_=fr")
+    db.expire_all()
+    assert db.get(type(member), member.id).locale == "fr"
+
+
+@pytest.mark.parametrize("value", ["klingon", "FR", ""])
+def test_an_unknown_parameter_is_not_remembered(app, value):
+    app.get("/", {"_LOCALE_": value})
+    assert "_LOCALE_" not in app.cookies
+
+
+def test_api_answers_set_no_language_cookie(app):
+    response = app.get("/api/v1/commons?_LOCALE_=fr")
+    assert "Set-Cookie" not in response.headers
+
+
 # --- the switcher -------------------------------------------------------------------------
 
 

@@ -332,6 +332,20 @@ def test_list_sorts(app, db, member, official):
     assert ids("ostrom") == [b.id, a.id, c.id]
 
 
+def test_sort_by_name_follows_the_requests_language(app, db, member, official):
+    for en, fr in [("Gate", "Portail"), ("Grocery", "Épicerie"), ("Garden", "Jardin")]:
+        published(db, member, official, name={"en": en, "fr": fr})
+
+    def names(language):
+        headers = {"Accept-Language": language}
+        return [
+            i["name"] for i in app.get("/api/v1/commons?sort=name", headers=headers).json["items"]
+        ]
+
+    assert names("fr") == ["Épicerie", "Jardin", "Portail"]
+    assert names("en") == ["Garden", "Gate", "Grocery"]
+
+
 @pytest.mark.parametrize(
     "query", ["category=weapons", "nature=x", "sort=random", "page=0", "limit=1000", "status=x"]
 )

@@ -696,3 +696,12 @@ def test_the_form_marks_the_required_fields(app, db, member, locale):
         assert "required-mark" not in label, optional
         control = re.search(rf'<(?:input|select|textarea)[^>]*id="{optional}"[^>]*>', page).group(0)
         assert "aria-required" not in control, optional
+
+
+def test_name_a_to_z_sorts_as_a_french_reader_reads(app, db, member, official):
+    # Sorted by the English names, French readers saw "Portail, Épicerie, Jardin".
+    for en, fr in [("Gate", "Portail"), ("Grocery", "Épicerie"), ("Garden", "Jardin")]:
+        published(db, member, official, name={"en": en, "fr": fr})
+    page = app.get("/commons?sort=name&_LOCALE_=fr")
+    names = [h3.text.strip() for h3 in page.html.select("ol.commons-list h3")]
+    assert names == ["Épicerie", "Jardin", "Portail"]

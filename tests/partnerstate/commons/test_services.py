@@ -116,9 +116,9 @@ def register(db, member, official):
     }  # fmt: skip
 
 
-def _names(db, viewer=None, **query):
+def _names(db, viewer=None, shown="en", **query):
     records, _more = services.search(db, RegisterQuery(**query), viewer)
-    return [r.display_name("en") for r in records]
+    return [r.display_name(shown) for r in records]
 
 
 def test_search_words_in_any_language_without_accents(db, register):
@@ -178,3 +178,74 @@ def test_search_runs_a_fixed_number_of_queries(db, engine, register):
         event.remove(engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1, selects
+
+
+# --- "Name (A to Z)" in the reader's language and collation ----------------------------
+
+
+@pytest.fixture
+def multilingual(db, member, official):
+    for en, fr in [
+        ("Gate", "Portail"),
+        ("Grocery", "Épicerie"),
+        ("Garden", "Jardin"),
+        ("Water", "Eau"),
+        ("Zebra crossing", "Zèbre"),
+    ]:
+        published(db, member, official, name={"en": en, "fr": fr})
+    db.flush()
+
+
+def test_names_sort_by_the_name_shown_in_the_readers_language(db, multilingual):
+    assert _names(db, locale="fr", shown="fr") == ["Eau", "Épicerie", "Jardin", "Portail", "Zèbre"]
+    assert _names(db, locale="en", shown="en") == [
+        "Garden",
+        "Gate",
+        "Grocery",
+        "Water",
+        "Zebra crossing",
+    ]
+
+
+def test_a_name_missing_in_the_readers_language_sorts_as_shown(db, member, official):
+    # The English name is shown to a French reader who has no French one; it sorts as such.
+    for name in [{"en": "Bakery"}, {"en": "Zinc", "fr": "Atelier"}, {"en": "Kitchen"}]:
+        published(db, member, official, name=name)
+    assert _names(db, locale="fr", shown="fr") == ["Atelier", "Bakery", "Kitchen"]
+
+
+def test_a_renamed_commons_moves_in_the_order(db, member, official, multilingual):
+    water = db.scalars(select(Commons).where(Commons.sort_name == "water")).one()
+    services.update(db, water, official, {"name": {"fr": "Verger"}}, "fr")
+    db.flush()
+    assert _names(db, locale="fr", shown="fr")[-2:] == ["Verger", "Zèbre"]
+
+
+def test_the_collation_is_the_languages_own():
+    from partnerstate.commons.collation import sort_key
+
+    # Spanish puts ñ after n; French and English read ñ as n.
+    assert sort_key("es", "ñu") > sort_key("es", "nube")
+    assert sort_key("fr", "ñu") < sort_key("fr", "nube")
+    # Accents and case come after the letters themselves.
+    assert sort_key("fr", "Épicerie") < sort_key("fr", "Jardin") < sort_key("fr", "jardins")
+
+
+def test_records_loaded_without_keys_get_them_and_then_list(db, member, official):
+    from partnerstate.commons.models import CommonsSortKey
+
+    published(db, member, official, name={"en": "Water", "fr": "Eau"})
+    garden = published(db, member, official, name={"en": "Garden", "fr": "Jardin"})
+    # As after a bulk load, or when a language is added: no key in that language.
+    db.delete(garden.sort_keys["fr"])
+    db.flush()
+    db.expire_all()
+    assert _names(db, locale="fr", shown="fr") == ["Eau"]
+    assert services.fill_missing_sort_keys(db) == 1
+    assert services.fill_missing_sort_keys(db) == 0
+    assert _names(db, locale="fr", shown="fr") == ["Eau", "Jardin"]
+    assert db.scalar(select(func.count()).select_from(CommonsSortKey)) == 4
+
+
+def test_an_unknown_language_sorts_by_the_neutral_name(db, multilingual):
+    assert _names(db, locale="xx")[:2] == ["Garden", "Gate"]

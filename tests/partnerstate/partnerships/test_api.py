@@ -55,8 +55,11 @@ def test_anyone_reads_a_partnership_with_its_status(app, db, cast):
     created = app.post_json(
         "/api/v1/partnerships", draft_body(cast), headers=bearer(db, cast.official)
     ).json
+    app.post_json(
+        f"/api/v1/partnerships/{created['id']}/deliberation", {}, headers=bearer(db, cast.official)
+    )
     data = app.get(f"/api/v1/partnerships/{created['id']}").json
-    assert data["status"] == "draft"
+    assert data["status"] == "deliberation"
     assert data["commons_id"] == cast.commons.id and data["assembly_id"] == cast.assembly.id
     assert data["translations"]["title"] == {"en": "Community garden at the tram depot"}
 
@@ -65,7 +68,8 @@ def test_translated_texts_are_accepted_and_picked_by_language(app, db, cast):
     body = draft_body(cast, title={"en": "Garden pact", "fr": "Pacte du jardin"})
     created = app.post_json("/api/v1/partnerships", body, headers=bearer(db, cast.official)).json
     french = app.get(
-        f"/api/v1/partnerships/{created['id']}", headers={"Accept-Language": "fr"}
+        f"/api/v1/partnerships/{created['id']}",
+        headers={"Accept-Language": "fr", **bearer(db, cast.official)},
     ).json
     assert french["title"] == "Pacte du jardin"
 
@@ -161,12 +165,12 @@ def test_an_official_edits_and_the_previous_text_is_kept(app, db, cast):
         headers=headers,
     ).json
     assert edited["version"] == 2 and edited["purpose"] == "Grow food, friendship and skills."
-    versions = app.get(f"/api/v1/partnerships/{pid}/versions").json["items"]
+    versions = app.get(f"/api/v1/partnerships/{pid}/versions", headers=headers).json["items"]
     assert [v["number"] for v in versions] == [1, 2]
     assert versions[1]["note"] == "Skills"
-    first = app.get(f"/api/v1/partnerships/{pid}/versions/1").json
+    first = app.get(f"/api/v1/partnerships/{pid}/versions/1", headers=headers).json
     assert first["purpose"] == "Grow food and friendship on unused municipal land."
-    app.get(f"/api/v1/partnerships/{pid}/versions/9", status=404)
+    app.get(f"/api/v1/partnerships/{pid}/versions/9", headers=headers, status=404)
 
 
 def test_an_edit_without_changes_makes_no_version(app, db, cast):
@@ -180,14 +184,18 @@ def test_an_edit_without_changes_makes_no_version(app, db, cast):
     assert data["version"] == 1
 
 
-@pytest.mark.parametrize("who", ["member", "facilitator", "outsider"])
-def test_only_officials_edit(app, db, cast, who):
+@pytest.mark.parametrize(
+    ("who", "status"),
+    # Facilitators read the draft but may not edit it; to others it does not exist.
+    [("member", 404), ("facilitator", 403), ("outsider", 404)],
+)
+def test_only_officials_edit(app, db, cast, who, status):
     partnership = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
     app.patch_json(
         f"/api/v1/partnerships/{partnership.id}",
         {"title": "Mine now"},
         headers=bearer(db, getattr(cast, who)),
-        status=403,
+        status=status,
     )
 
 
@@ -267,6 +275,7 @@ def test_bad_deadlines_are_422(app, db, cast, ends_at):
     assert "ends_at" in response.json["error"]["fields"]
 
 
+# A draft is not there for whoever may not read it: 404, as for an unknown number.
 @pytest.mark.parametrize("who", ["member", "observer", "outsider"])
 def test_others_may_not_open_deliberation(app, db, cast, who):
     partnership = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
@@ -274,13 +283,13 @@ def test_others_may_not_open_deliberation(app, db, cast, who):
         f"/api/v1/partnerships/{partnership.id}/deliberation",
         {},
         headers=bearer(db, getattr(cast, who)),
-        status=403,
+        status=404,
     )
 
 
 def test_anonymous_may_not_open_deliberation(app, db, cast):
     partnership = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
-    app.post_json(f"/api/v1/partnerships/{partnership.id}/deliberation", {}, status=401)
+    app.post_json(f"/api/v1/partnerships/{partnership.id}/deliberation", {}, status=404)
 
 
 def test_a_facilitator_of_another_assembly_may_not(app, db, cast):
@@ -291,7 +300,7 @@ def test_a_facilitator_of_another_assembly_may_not(app, db, cast):
         f"/api/v1/partnerships/{partnership.id}/deliberation",
         {},
         headers=bearer(db, cast.member),
-        status=403,
+        status=404,
     )
 
 
@@ -415,10 +424,13 @@ def test_moving_the_deadline(app, db, cast):
 def test_list_with_filters(app, db, cast):
     draft = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
     open_ = helpers.make_partnership(db, cast.official, cast.assembly, status="deliberation")
-    all_ids = {item["id"] for item in app.get("/api/v1/partnerships").json["items"]}
-    assert {draft.id, open_.id} <= all_ids
+    official = bearer(db, cast.official)
+    listed = app.get("/api/v1/partnerships", headers=official).json["items"]
+    assert {draft.id, open_.id} <= {item["id"] for item in listed}
     only = app.get("/api/v1/partnerships", {"status": "deliberation"}).json["items"]
     assert [item["id"] for item in only] == [open_.id]
-    by_commons = app.get("/api/v1/partnerships", {"commons_id": cast.commons.id}).json["items"]
+    by_commons = app.get(
+        "/api/v1/partnerships", {"commons_id": cast.commons.id}, headers=official
+    ).json["items"]
     assert [item["id"] for item in by_commons] == [draft.id]
     app.get("/api/v1/partnerships", {"status": "nonsense"}, status=422)

@@ -160,6 +160,15 @@ def test_deadline_changes(db, cast):
 def test_lists(db, cast):
     first = helpers.make_partnership(db, cast.official, cast.assembly, cast.commons)
     second = helpers.make_partnership(db, cast.official, cast.assembly, status="deliberation")
-    assert [p.id for p in services.for_commons(db, cast.commons.id)] == [first.id]
-    assert {p.id for p in services.for_assembly(db, cast.assembly.id)} == {first.id, second.id}
+    everything = services.ALL_DRAFTS
+    assert [p.id for p in services.for_commons(db, cast.commons.id, everything)] == [first.id]
+    assert {p.id for p in services.for_assembly(db, cast.assembly.id, everything)} == {
+        first.id,
+        second.id,
+    }
+    # By default, and for those who may read no draft, drafts are left out.
+    assert [p.id for p in services.for_assembly(db, cast.assembly.id)] == [second.id]
+    assembly = frozenset({cast.assembly.id})
+    assert len(services.for_assembly(db, cast.assembly.id, assembly)) == 2
+    assert len(services.for_assembly(db, cast.assembly.id, frozenset({999}))) == 1
     assert services.count(db, services.Query(status="deliberation")) == 1
