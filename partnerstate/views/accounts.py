@@ -77,6 +77,14 @@ class ProfileForm(Form):
     locale = SelectField(_("Preferred language"), choices=_language_choices())
     email_notifications = SelectField(_("Notifications"), choices=NOTIFICATION_CHOICES)
 
+    def localize(self, request: Any) -> ProfileForm:
+        # WTForms prints a lazy label's English msgid: the options are put in words here.
+        self.email_notifications.choices = [
+            SelectChoice(choice.value, request.translate(choice.label))
+            for choice in NOTIFICATION_CHOICES
+        ]
+        return self
+
 
 class TokenForm(Form):
     label = StringField(_("Label"), [length(100)])
@@ -96,7 +104,7 @@ def _profile_page(request: Any, **forms: Any) -> dict[str, Any]:
     """What the profile page shows; ``forms`` replaces the blank form that was posted."""
     user = request.user
     page = {
-        "form": ProfileForm(obj=user, meta={"locales": [request.locale_name]}),
+        "form": ProfileForm(obj=user, meta={"locales": [request.locale_name]}).localize(request),
         "token_form": TokenForm(meta={"locales": [request.locale_name]}),
         "password_form": PasswordForm(meta={"locales": [request.locale_name]}),
         "new_token": None,
@@ -190,7 +198,7 @@ def logout(request: Any) -> Any:
 @view_config(route_name="profile", renderer="profile.jinja2", permission=perms.EDIT_PROFILE)
 def profile(request: Any) -> Any:
     user = request.user
-    form = ProfileForm.from_request(request, obj=user)
+    form = ProfileForm.from_request(request, obj=user).localize(request)
     if request.method == "GET" and not user.locale:
         form.locale.data = request.locale_name
     if request.method == "POST" and form.validate():
