@@ -417,6 +417,30 @@ def test_malformed_paper_ballots_import_nothing(db, people, vote, blt, line):
     assert db.scalar(select(func.count()).select_from(Ballot)) == 0
 
 
+def test_irv_refuses_equal_ranks_on_paper_as_online(db, people, partnership):
+    vote = services.open_partnership_vote(db, partnership, people.official, method="irv")
+    with pytest.raises(services.PaperBallotError) as error:
+        services.import_paper_ballots(db, vote, '2 1\n# room 2\n3 1 2 0\n\n1 1=2 0\n0\n"A"\n"B"\n')
+    assert error.value.line == 5
+    assert "equal ranks" in str(error.value)
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_paper_ballots_are_bounded_by_the_electorate_or_a_room(db, people, vote):
+    assert vote.electorate_size < services.PAPER_ROOM
+    limit = services.paper_limit(vote)
+    assert limit == services.PAPER_ROOM
+    services.import_paper_ballots(db, vote, f'2 1\n{limit - 1} 1 0\n0\n"A"\n"B"\n')
+    with pytest.raises(services.PaperBallotError) as error:
+        services.import_paper_ballots(db, vote, '2 1\n2 2 0\n0\n"A"\n"B"\n')
+    assert f"it already has {limit - 1}" in str(error.value)
+    # Declared by the assembly, the count may go further.
+    assert services.import_paper_ballots(db, vote, '2 1\n2 2 0\n0\n"A"\n"B"\n', expected=2) == 2
+    with pytest.raises(services.PaperBallotError):
+        services.import_paper_ballots(db, vote, '2 1\n2 2 0\n0\n"A"\n"B"\n', expected=3)
+    assert services.turnout_so_far(db, vote)["paper"] == limit + 1
+
+
 def test_no_paper_ballots_once_closed(db, people, vote):
     services.close_vote(db, vote, people.official)
     with pytest.raises(Conflict):
