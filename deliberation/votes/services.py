@@ -363,6 +363,13 @@ def check_election(
         problems["seats"] = _("Give the number of seats (at least 1).")
     elif names and seats > len(names):
         problems["seats"] = _("More seats than candidates.")
+    elif method == "schulze-stv" and len(names) > counting.schulze_stv_max_candidates(seats):
+        # Its count grows combinatorially: refused now rather than never finishing later.
+        problems["candidates"] = _(
+            "Schulze STV can count at most ${max} candidates for ${seats} seats; "
+            "choose STV, or fewer candidates.",
+            mapping={"max": counting.schulze_stv_max_candidates(seats), "seats": seats},
+        )
     refusals = [Invalid(_("Some fields are missing or invalid."), problems)] if problems else []
     settings: tuple[Any, ...] = (None, None, None)
     try:

@@ -383,6 +383,20 @@ def test_bad_election_forms_are_shown_again(app, db, people):
     assert db.scalar(select(func.count()).select_from(Vote)) == 0
 
 
+def test_a_schulze_stv_election_too_big_to_count_is_refused_by_the_form(app, db, people):
+    log_in(app, people.official.email)
+    token = csrf_token(app, f"/assemblies/{people.assembly.id}/elections/new")
+    names = "\n".join(f"Candidate {n}" for n in range(1, 15))
+    page = app.post(
+        f"/assemblies/{people.assembly.id}/elections/new",
+        {"csrf_token": token, "title": "Board", "method": "schulze-stv", "seats": "5",
+         "candidates": names},
+        status=422,
+    )  # fmt: skip
+    assert "Schulze STV can count at most 9 candidates for 5 seats" in page.text
+    assert db.scalar(select(func.count()).select_from(Vote)) == 0
+
+
 def test_every_problem_of_an_election_form_shows_at_once_with_422(app, db, people):
     log_in(app, people.official.email)
     url = f"/assemblies/{people.assembly.id}/elections/new"
