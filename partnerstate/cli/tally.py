@@ -137,16 +137,33 @@ def _labels(names: list[str]) -> list[str]:
 
 def _tie_break(text: str, names: list[str]) -> list[str]:
     order = []
-    for token in (part.strip() for part in text.split(",")):
-        if token in names:
-            order.append(token)
-        elif token.isdigit() and 1 <= int(token) <= len(names):
-            order.append(names[int(token) - 1])
-        else:
-            raise BadInput(f"--tie-break: no candidate {token!r} (names or numbers 1-{len(names)})")
+    for part in text.split(","):
+        name = _named(part, names)
+        if name is None:
+            token = part.strip()
+            if not (token.isdigit() and 1 <= int(token) <= len(names)):
+                raise BadInput(
+                    f"--tie-break: no candidate {token!r} (names or numbers 1-{len(names)})"
+                )
+            name = names[int(token) - 1]
+        order.append(name)
     if len(set(order)) != len(order):
         raise BadInput("--tie-break names a candidate twice")
     return order
+
+
+def _named(typed: str, names: list[str]) -> str | None:
+    """The candidate ``typed`` names, as the file reader read the names, or None.
+
+    Names keep their spaces ("Kieran  Wild " in a Glasgow file): an exact match wins;
+    otherwise spaces around and inside are not significant, as long as that leaves
+    only one candidate.
+    """
+    if typed in names:
+        return typed
+    loose = " ".join(typed.split())
+    matches = [name for name in names if " ".join(name.split()) == loose]
+    return matches[0] if len(matches) == 1 else None
 
 
 # --- the text report --------------------------------------------------------------

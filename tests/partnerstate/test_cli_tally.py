@@ -129,6 +129,16 @@ def test_seats_option_overrides_the_file() -> None:
     assert len(data["winners"]) == 1
 
 
+def test_tie_break_names_candidates_as_the_file_spells_them(tmp_path: Path) -> None:
+    # Glasgow files pad names: "Kieran  Wild " (two spaces inside, one at the end).
+    path = write(tmp_path, '2 1\n1 1 2 0\n1 2 1 0\n0\n"Ann Lee"\n"Kieran  Wild "\n"Tied"\n')
+    for typed in ("Kieran  Wild ", "Kieran  Wild ,Ann Lee", "Kieran Wild", " Kieran  Wild "):
+        result = run(path, "-m", "irv", "--tie-break", typed, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["tie_break"] == ["Kieran  Wild ", "Ann Lee"]
+        assert json.loads(result.stdout)["winners"] == ["Kieran  Wild "]
+
+
 def test_tie_break_option(tmp_path: Path) -> None:
     path = write(tmp_path, TIED)
     default = json.loads(run(path, "-m", "schulze", "--format", "json").stdout)
