@@ -114,7 +114,10 @@ def tally(
     ``winners`` (in order of election), ``rounds``, ``tie_break`` (the full order
     used) and ``tie_broken``; plus ``pairwise``, ``condorcet_winner`` for Condorcet
     methods, ``strongest_paths`` for Schulze, ``locked_pairs`` for Ranked Pairs and
-    ``quota`` for IRV/STV. With fewer candidates than seats, all are elected.
+    ``quota`` for IRV/STV; ``majority_cycle`` (Condorcet methods: whether the head-to-head
+    majorities form a cycle) and ``tie`` (the tie among winners that the tie-break order
+    decided: ``{"candidates", "winners"}``, else None). With fewer candidates than seats,
+    all are elected.
     """
     if method not in METHODS:
         raise TallyError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -171,7 +174,41 @@ def tally(
         result.update(_plurality(standing, profile, seats, order))
     else:
         result.update(_condorcet(method, standing, profile, seats, order, result["pairwise"]))
+    if method in CONDORCET:
+        result["majority_cycle"] = majority_cycle(standing, result["pairwise"])
+    result["tie"] = _deciding_tie(result)
     return result
+
+
+def majority_cycle(candidates: Sequence[str], pairwise: dict[str, dict[str, int]]) -> bool:
+    """Do head-to-head majorities go round in a cycle (A beats B beats C beats A)?
+
+    Only strict majorities count: a 1–1 between two options is a tie, not a cycle.
+    Options that beat nobody left are peeled off; a cycle is what cannot be peeled.
+    """
+    left = set(candidates)
+    while True:
+        peeled = {
+            a for a in left if not any(pairwise[a][b] > pairwise[b][a] for b in left if b != a)
+        }
+        if not peeled:
+            return bool(left)
+        left -= peeled
+
+
+def _deciding_tie(result: Result) -> dict[str, Any] | None:
+    """The tie the tie-break order decided the winners from, if any: who was tied, who won.
+
+    For a tie that decided only an elimination (IRV, STV), ``tie_broken`` says so and the
+    rounds tell which; this names the tie among the winners, which readers ask about.
+    """
+    if not result["tie_broken"] or not result["rounds"]:
+        return None
+    tied = result["rounds"][-1].get("tied") or []
+    if not tied or not all(isinstance(c, str) for c in tied):
+        return None  # Schulze STV ties sets of winners; its rounds show them
+    winners = [c for c in result["winners"] if c in tied]
+    return {"candidates": tied, "winners": winners} if winners else None
 
 
 def draw_tie_break(candidates: Sequence[str], seed: str) -> list[str]:

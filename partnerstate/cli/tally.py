@@ -191,6 +191,12 @@ def render_text(result: dict[str, Any], title: str = "", declared_seats: int | N
             lines += _round_text(step)
     label = "Winner" if len(result["winners"]) == 1 else "Elected"
     lines += ["", f"{label}: " + ", ".join(result["winners"])]
+    if result.get("tie"):
+        tie = result["tie"]
+        lines.append(
+            f"{' and '.join(tie['candidates'])} were tied; the tie-break order decided for "
+            f"{', '.join(tie['winners'])}."
+        )
     if result["tie_broken"]:
         lines.append("A tie was broken with the order: " + ", ".join(result["tie_break"]))
     else:
@@ -224,7 +230,12 @@ def _condorcet_text(result: dict[str, Any]) -> list[str]:
     lines = ["", "Pairwise preferences (ballots preferring the row to the column):"]
     lines += _matrix(candidates, result["pairwise"])
     winner = result.get("condorcet_winner")
-    lines.append(f"Condorcet winner: {winner}" if winner else "No Condorcet winner (a cycle).")
+    if winner:
+        lines.append(f"Condorcet winner: {winner}")
+    elif result.get("majority_cycle"):
+        lines.append("No Condorcet winner: the head-to-head majorities form a cycle.")
+    else:
+        lines.append("No Condorcet winner, and no cycle: options tie head to head.")
     if "strongest_paths" in result:
         lines += ["", "Strongest paths:", *_matrix(candidates, result["strongest_paths"])]
     if "locked_pairs" in result:

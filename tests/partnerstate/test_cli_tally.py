@@ -139,6 +139,16 @@ def test_tie_break_names_candidates_as_the_file_spells_them(tmp_path: Path) -> N
         assert json.loads(result.stdout)["winners"] == ["Kieran  Wild "]
 
 
+def test_a_tie_is_reported_as_a_tie_and_a_cycle_as_a_cycle(tmp_path: Path) -> None:
+    out = run(write(tmp_path, TIED), "-m", "schulze").stdout
+    assert "a cycle" not in out
+    assert "No Condorcet winner, and no cycle: options tie head to head." in out
+    assert "Alice and Bob were tied; the tie-break order decided for Alice." in out
+    cycle = '3 1\n1 1 2 3 0\n1 2 3 1 0\n1 3 1 2 0\n0\n"A"\n"B"\n"C"\n'
+    out = run(write(tmp_path, cycle, "cycle.blt"), "-m", "ranked-pairs").stdout
+    assert "No Condorcet winner: the head-to-head majorities form a cycle." in out
+
+
 def test_tie_break_option(tmp_path: Path) -> None:
     path = write(tmp_path, TIED)
     default = json.loads(run(path, "-m", "schulze", "--format", "json").stdout)

@@ -215,6 +215,38 @@ def test_the_results_page_explains_the_count(app, closed):
     assert "No counted ballot has this receipt." in missing.text
 
 
+def test_a_two_option_tie_is_called_a_tie_not_a_cycle(app, db, people, vote):
+    proposal, status_quo = option_ids(vote)
+    services.cast_ballot(db, vote, people.member, [proposal, status_quo])
+    services.cast_ballot(db, vote, people.voter, [status_quo, proposal])
+    result = services.close_vote(db, vote, people.official)
+    db.commit()
+    text = app.get(f"/votes/{vote.id}").text
+    assert "cycle, which the method resolves" not in text
+    assert "and there is no cycle: some options are tied." in text
+    labels = {o.id: o.display_label("en") for o in vote.options}
+    winner = result["winners"][0]
+    tied = ", ".join(labels[i] for i in result["tie"]["candidates"])
+    assert f"It was a tie between {tied}; the tie-break order published when voting" in text
+    assert f"decided for {labels[winner]}." in text
+    assert result["tie"] == {"candidates": result["tie_break"], "winners": [winner]}
+
+
+def test_a_real_cycle_is_called_a_cycle(app, db, people, partnership):
+    from deliberation.services import alternatives
+
+    alternatives.propose(db, partnership, people.member, "One year only", "Shorter.")
+    vote = services.open_partnership_vote(db, partnership, people.official)
+    a, b, c = option_ids(vote)
+    services.cast_ballot(db, vote, people.member, [a, b, c])
+    services.cast_ballot(db, vote, people.voter, [b, c, a])
+    services.cast_ballot(db, vote, people.facilitator, [c, a, b])
+    services.close_vote(db, vote, people.official)
+    db.commit()
+    text = app.get(f"/votes/{vote.id}").text
+    assert "there is a cycle, which the method resolves." in text
+
+
 def test_irv_results_have_rounds_and_bars(app, db, people, partnership):
     vote = services.open_partnership_vote(db, partnership, people.official, method="irv")
     proposal, status_quo = option_ids(vote)
