@@ -44,6 +44,7 @@ from deliberation.votes.models import (
     VoteElector,
     VoteOption,
 )
+from deliberation.votes.turnout import figures as turnout_figures
 from partnerstate.database import utcnow
 from partnerstate.i18n import LOCALES, _
 from partnerstate.localized import normalize, pick
@@ -1032,12 +1033,16 @@ def close_vote(
             "vote_id": vote.id,
             "kind": vote.kind,
             "outcome": outcome,
-            "turnout": {
-                "ballots": ballots,
-                "online": by_source.get(ONLINE, 0),
-                "paper": by_source.get(PAPER, 0),
-                "electorate": vote.electorate_size,
-            },
+            # The share is of online voters: paper ballots are not drawn from the
+            # electorate (deliberation.votes.turnout), the quorum counts both.
+            "turnout": turnout_figures(
+                {
+                    "ballots": ballots,
+                    "online": by_source.get(ONLINE, 0),
+                    "paper": by_source.get(PAPER, 0),
+                    "electorate": vote.electorate_size,
+                }
+            ),
             "quorum_percent": vote.quorum_percent,
             "quorum_needed": needed,
             "quorum_met": quorum_met,

@@ -17,6 +17,7 @@ from deliberation import tally as counting
 from deliberation.votes import ballots as ballot_data
 from deliberation.votes import charts, forms, services
 from deliberation.votes.models import CLOSED, Vote
+from deliberation.votes.turnout import figures as turnout_figures
 from partnerstate import permissions as perms
 from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
@@ -119,6 +120,7 @@ def _results(request: Any, vote: Vote, labels: dict[str, str]) -> dict[str, Any]
         "turnout_bar": charts.turnout_bar(
             turnout.get("ballots", 0), turnout.get("electorate", 0), result.get("quorum_needed", 0)
         ),
+        "turnout": turnout_figures(turnout),
         "majority_cycle": _majority_cycle(result, candidates),
         "tie": _tie(result),
         "receipt_check": check,

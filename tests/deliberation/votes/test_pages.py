@@ -158,8 +158,8 @@ def test_a_facilitator_closes_from_the_page(app, db, people, vote):
     )  # fmt: skip
     page = done.follow()
     assert "The vote is closed" in page.text and "Adopted" in page.text
-    assert "1 ballot for an electorate of" in page.text  # one ballot, not "1 ballots"
-    assert "Turnout: 1 ballot out of" in page.text
+    assert "online and on paper: 1 ballot." in page.text  # one ballot, not "1 ballots"
+    assert "Ballots counted for the quorum: 1 ballot;" in page.text
     db.refresh(vote)
     assert vote.status == "closed"
     # Closing again just says so.
@@ -197,7 +197,7 @@ def test_the_results_page_explains_the_count(app, closed):
     vote, receipt = closed
     page = app.get(f"/votes/{vote.id}")
     text = page.text
-    assert "Adopted" in text and "3 ballots for an electorate of 3" in text
+    assert "Adopted" in text and "3 of the 3 people in the electorate voted online (100%)" in text
     # The pairwise matrix as a real table, and as a heat-map that points to it.
     assert (
         'id="pairwise-table"' in text and '<th scope="col">' in text and '<th scope="row">' in text
@@ -213,6 +213,21 @@ def test_the_results_page_explains_the_count(app, closed):
     assert "was counted" in checked.text
     missing = app.get(f"/votes/{vote.id}", {"receipt": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"})
     assert "No counted ballot has this receipt." in missing.text
+
+
+def test_turnout_never_passes_100_percent_with_paper_ballots(app, db, people, election):
+    # The demo's election: 3 online voters, 39 paper ballots, an electorate of 3.
+    a, b, c, _d = option_ids(election)
+    for who, ranking in ((people.member, [a]), (people.voter, [b]), (people.facilitator, [c])):
+        services.cast_ballot(db, election, who, ranking)
+    services.import_paper_ballots(db, election, '4 2\n39 1 2 0\n0\n"A"\n"B"\n"C"\n"D"\n')
+    services.close_vote(db, election, people.official)
+    db.commit()
+    text = app.get(f"/votes/{election.id}").text
+    assert "1,400" not in text and "1,300" not in text
+    assert "3 of the 3 people in the electorate voted online (100%)." in text
+    assert "39 paper ballots counted at the assembly" in text
+    assert "The quorum counts every ballot, online and on paper: 42 ballots." in text
 
 
 def test_a_two_option_tie_is_called_a_tie_not_a_cycle(app, db, people, vote):

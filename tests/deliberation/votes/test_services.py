@@ -232,7 +232,9 @@ def test_close_counts_publishes_and_moves_the_partnership(db, people, partnershi
     services.cast_ballot(db, vote, people.facilitator, [status_quo, proposal])
     result = services.close_vote(db, vote, people.facilitator)
     assert result["outcome"] == "adopted" and result["winners"] == [proposal]
-    assert result["turnout"] == {"ballots": 3, "online": 3, "paper": 0, "electorate": 3}
+    assert result["turnout"] == {
+        "ballots": 3, "online": 3, "paper": 0, "electorate": 3, "online_share": 1.0
+    }  # fmt: skip
     assert result["quorum_met"] is True and result["method"] == "schulze"
     assert result["pairwise"][str(proposal)][str(status_quo)] == 2
     assert result["tie_break"] == vote.tie_break
@@ -392,7 +394,9 @@ def test_paper_ballots_count_in_the_turnout(db, people, vote):
     assert sum(calls) == 4  # file lines written
     services.cast_ballot(db, vote, people.member, [option_ids(vote)[1]])
     result = services.close_vote(db, vote, people.official)
-    assert result["turnout"] == {"ballots": 8, "online": 1, "paper": 7, "electorate": 3}
+    assert result["turnout"] == {
+        "ballots": 8, "online": 1, "paper": 7, "electorate": 3, "online_share": 1 / 3
+    }  # fmt: skip
     assert result["ballots"] == 7  # the blank paper ballot is not counted for an option
     proposal, status_quo = option_ids(vote)
     assert result["pairwise"][str(proposal)][str(status_quo)] == 3
