@@ -87,6 +87,20 @@ SCHULZE_STV_LIMITS = {
     if schulze_stv_max_candidates(seats) > seats
 }
 
+# A round's ``note`` is one of these codes: this module is pure, so the words are chosen
+# where the note is shown (pages and PDF in the reader's language, `NOTES` for the CLI).
+NO_MORE_CANDIDATES_THAN_SEATS = "no_more_candidates_than_seats"
+NO_BALLOTS = "no_ballots"
+ELECTED_WITHOUT_QUOTA = "elected_without_quota"
+BALLOTS_EXHAUSTED = "ballots_exhausted"
+#: The notes in English (the command line's report).
+NOTES = {
+    NO_MORE_CANDIDATES_THAN_SEATS: "no more candidates than seats",
+    NO_BALLOTS: "no ballots: the tie-break decides",
+    ELECTED_WITHOUT_QUOTA: "elected without the quota: no more continuing candidates than seats",
+    BALLOTS_EXHAUSTED: "every ballot is exhausted: the tie-break order fills the remaining seats",
+}
+
 #: ``(weight, ranking)``: a ranking is a sequence of groups of equally ranked candidates.
 Ballot = tuple[int, Sequence[Sequence[str]]]
 Result = dict[str, Any]
@@ -159,15 +173,11 @@ def tally(
     # Short cuts where the library would crash or has nothing to decide.
     if len(standing) <= seats:
         result["winners"] = standing
-        result["rounds"] = [_round(1, elected=standing, note="no more candidates than seats")]
+        result["rounds"] = [_round(1, elected=standing, note=NO_MORE_CANDIDATES_THAN_SEATS)]
     elif not profile:
         result["winners"] = order[:seats]
         result["tie_broken"] = True
-        result["rounds"] = [
-            _round(
-                1, elected=order[:seats], tied=standing, note="no ballots: the tie-break decides"
-            )
-        ]
+        result["rounds"] = [_round(1, elected=order[:seats], tied=standing, note=NO_BALLOTS)]
     elif method in ("irv", "stv"):
         result.update(_runoff(method, standing, profile, seats, order))
     elif method == "plurality":
@@ -710,9 +720,7 @@ def _runoff(
             if not rounds:
                 rounds.append(_round(1, quota=count.quota))
             rounds[-1]["elected"] += rest
-            rounds[-1]["note"] = (
-                "elected without the quota: no more continuing candidates than seats"
-            )
+            rounds[-1]["note"] = ELECTED_WITHOUT_QUOTA
             winners += rest
     return {"winners": winners, "rounds": rounds, "quota": count.quota, "tie_broken": broke}
 
@@ -735,7 +743,7 @@ def _fill_exhausted(count: _RankedSTV, seats: int, order: list[str], number: int
         elected=elected,
         eliminated=excluded,
         tied=continuing if excluded else [],
-        note="every ballot is exhausted: the tie-break order fills the remaining seats",
+        note=BALLOTS_EXHAUSTED,
     )
 
 

@@ -14,7 +14,14 @@ from typing import Any
 import click
 
 from deliberation.blt import BltElection, BltError, parse_blt
-from deliberation.tally import CONDORCET, METHODS, SINGLE_WINNER, TallyError, draw_tie_break
+from deliberation.tally import (
+    CONDORCET,
+    METHODS,
+    NOTES,
+    SINGLE_WINNER,
+    TallyError,
+    draw_tie_break,
+)
 from deliberation.tally import tally as count_votes
 
 METHOD_NAMES = {
@@ -221,7 +228,7 @@ def _round_text(step: dict[str, Any]) -> list[str]:
     if step.get("tied"):
         lines.append("  Tie between: " + ", ".join(_show(t) for t in step["tied"]))
     if step.get("note"):
-        lines.append(f"  ({step['note']})")
+        lines.append(f"  ({NOTES.get(step['note'], step['note'])})")
     return lines
 
 
@@ -257,7 +264,7 @@ def _condorcet_text(result: dict[str, Any]) -> list[str]:
     if last.get("tied"):
         lines.append("Tie between: " + ", ".join(_show(t) for t in last["tied"]))
     if last.get("note"):
-        lines.append(f"({last['note']})")
+        lines.append(f"({NOTES.get(last['note'], last['note'])})")
     return lines
 
 

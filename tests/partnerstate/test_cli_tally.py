@@ -115,6 +115,10 @@ def test_stv_text_shows_fractional_transfers() -> None:
     out = run(GLASGOW, "-m", "stv").stdout
     assert "Elected: George Redmond, Alison E Thewliss, Ruth Simpson" in out
     assert "1175.68920" in out  # round 2: Thewliss after Redmond's surplus
+    # The round's note is a code in the result, words in the report.
+    assert "(elected without the quota: no more continuing candidates than seats)" in out
+    data = json.loads(run(GLASGOW, "-m", "stv", "--format", "json").stdout)
+    assert data["rounds"][-1]["note"] == "elected_without_quota"
 
 
 def test_single_winner_method_on_a_multi_seat_file() -> None:

@@ -297,6 +297,11 @@ def test_election_results_show_the_elected(app, db, people, election):
     text = app.get(f"/votes/{election.id}").text
     assert "Elected, in order of election:" in text and "<strong>Ana, Bo</strong>" in text
     assert "quota: 2" in text
+    # The count's note is stored as a code and worded for the reader.
+    assert any(step.get("note") == "elected_without_quota" for step in election.result["rounds"])
+    assert "elected without the quota: no more continuing candidates than seats" in text
+    assert "elected_without_quota" not in text
+    assert "elected_without_quota" not in app.get(f"/votes/{election.id}?_LOCALE_=fr").text
 
 
 def test_the_receipts_list(app, closed):
