@@ -120,6 +120,17 @@ def _results(request: Any, vote: Vote, labels: dict[str, str]) -> dict[str, Any]
         "turnout_bar": charts.turnout_bar(
             turnout.get("ballots", 0), turnout.get("electorate", 0), result.get("quorum_needed", 0)
         ),
+        "outcome_chart": (
+            charts.head_to_head(
+                candidates,
+                result["pairwise"],
+                result.get("winners", []),
+                result.get("tie_break", []),
+                labels,
+            )
+            if result.get("pairwise") and vote.method in ("schulze", "ranked-pairs")
+            else None
+        ),
         "turnout": turnout_figures(turnout),
         "majority_cycle": _majority_cycle(result, candidates),
         "tie": _tie(result),

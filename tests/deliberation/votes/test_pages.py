@@ -247,6 +247,34 @@ def test_a_two_option_tie_is_called_a_tie_not_a_cycle(app, db, people, vote):
     assert result["tie"] == {"candidates": result["tie_break"], "winners": [winner]}
 
 
+def test_the_outcome_chart_orders_the_options_with_their_head_to_head_wins(
+    app, db, people, partnership
+):
+    from deliberation.services import alternatives
+
+    alternatives.propose(db, partnership, people.member, "One year only", "Shorter.")
+    vote = services.open_partnership_vote(db, partnership, people.official, method="ranked-pairs")
+    a, b, c = option_ids(vote)
+    services.cast_ballot(db, vote, people.member, [b, a, c])
+    services.cast_ballot(db, vote, people.voter, [b, c, a])
+    services.cast_ballot(db, vote, people.facilitator, [a, b, c])
+    services.close_vote(db, vote, people.official)
+    db.commit()
+    text = app.get(f"/votes/{vote.id}").text
+    svg = re.search(r'<svg id="outcome-chart" role="img"(.*?)</svg>', text, re.S)
+    assert svg and 'aria-labelledby="outcome-chart-title outcome-chart-desc"' in svg.group(0)
+    labels = {o.id: o.display_label("en") for o in vote.options}
+    # b beats both, a beats c, c beats nobody: that order, with 2/2, 1/2, 0/2.
+    places = re.findall(r">(\d)\. ([^<]+)</text>", svg.group(1))
+    assert [(n, label[:15]) for n, label in places] == [
+        ("1", labels[b][:15]),
+        ("2", labels[a][:15]),
+        ("3", labels[c][:15]),
+    ]  # fmt: skip  (long labels are shortened in the picture)
+    assert re.findall(r'class="wins">([^<]+)</text>', svg.group(1)) == ["2/2 ✓", "1/2", "0/2"]
+    assert 'href="#pairwise-table"' in text
+
+
 def test_a_real_cycle_is_called_a_cycle(app, db, people, partnership):
     from deliberation.services import alternatives
 
