@@ -56,7 +56,7 @@ def profiles() -> list[tuple[str, list[str], int, list[tuple[int, list[list[str]
     election = parse_blt(CALTON.read_text(encoding="utf-8"))
     names = election.candidates
     calton = [(w, [[names[i] for i in g] for g in r]) for w, r in election.ballots]
-    seats = max(SCHULZE_STV_LIMITS, key=lambda s: (SCHULZE_STV_LIMITS[s], s))
+    seats = 3
     largest = SCHULZE_STV_LIMITS[seats]
     shapes = [("Calton 2007 (real)", names, 3, calton)]
     for label, candidates, seats_, ballots in (
@@ -88,7 +88,9 @@ def pyvotecore(names: list[str], seats: int, ballots: Any) -> list[str]:
     for weight, ranking in ballots:
         ranked = {c for g in ranking for c in g}
         rest = [c for c in names if c not in ranked]
-        grouped.append({"count": weight, "ballot": [list(g) for g in ranking] + [rest] * bool(rest)})
+        grouped.append(
+            {"count": weight, "ballot": [list(g) for g in ranking] + [rest] * bool(rest)}
+        )
     count = SchulzeSTV(grouped, tie_breaker=list(names), required_winners=seats, ballot_notation=0)
     return sorted(count.winners)
 
