@@ -77,6 +77,7 @@ DETAILS = {
     "count": _("Number"),
     "deleted": _("Deleted"),
     "electorate": _("Electorate"),
+    "expected": _("Paper ballots declared"),
     "ends_at": _("Ends at"),
     "fields": _("Fields"),
     "filename": _("File"),
