@@ -57,9 +57,9 @@ CONDORCET = frozenset({"schulze", "ranked-pairs", "schulze-stv"})
 
 #: Schulze STV's work: one proportional completion per candidate and set of ``seats``
 #: others, each reading the ballots (a fixed share, calibrated on ten thousand
-#: truncated ballots) and completing up to 3**seats voter patterns. The budget is what
-#: a Govan-sized count (11 candidates, 4 seats) took in about 9 s on the project's
-#: 2-core machine (benchmarks/schulze_stv.py); elections beyond it are refused when
+#: truncated ballots, over every candidate) and completing up to 3**seats voter
+#: patterns. The budget is what a Govan-sized count (11 candidates, 4 seats) took in
+#: 7 to 9 s on the project's 2-core machine (benchmarks/schulze_stv.py); elections beyond it are refused when
 #: they are opened. The GNOME 2018 board's shape (11 candidates, 7 seats) is beyond it.
 SCHULZE_STV_BUDGET = 1_400_000
 _BALLOT_READING = 250  # per completion, in the budget's units
@@ -70,7 +70,10 @@ def schulze_stv_cost(candidates: int, seats: int) -> int:
     if seats >= candidates:
         return 0  # everyone is elected: nothing to compute
     completions = math.comb(candidates, seats + 1) * (seats + 1)
-    return completions * (3**seats * seats + _BALLOT_READING)
+    # Each completion reads relations over every candidate, and more candidates make
+    # more distinct ones: measured, 14 candidates for 3 seats cost 3x Govan's per
+    # completion, hence the square (1 at Govan's 11 candidates).
+    return completions * (3**seats * seats + _BALLOT_READING) * candidates**2 // 121
 
 
 def schulze_stv_max_candidates(seats: int) -> int:
