@@ -59,8 +59,9 @@ CONDORCET = frozenset({"schulze", "ranked-pairs", "schulze-stv"})
 #: others, each reading the ballots (a fixed share, calibrated on ten thousand
 #: truncated ballots, over every candidate) and completing up to 3**seats voter
 #: patterns. The budget is what a Govan-sized count (11 candidates, 4 seats) took in
-#: 7 to 9 s on the project's 2-core machine (benchmarks/schulze_stv.py); elections beyond it are refused when
-#: they are opened. The GNOME 2018 board's shape (11 candidates, 7 seats) is beyond it.
+#: 7 to 9 s on the project's 2-core machine (benchmarks/schulze_stv.py); elections
+#: beyond it are refused when they are opened. The GNOME 2018 board's shape (11
+#: candidates, 7 seats) is beyond it.
 SCHULZE_STV_BUDGET = 1_400_000
 _BALLOT_READING = 250  # per completion, in the budget's units
 
