@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "ballots": "partnerstate.cli.ballots:ballots",
     "shell": "partnerstate.cli.shell:shell",
     "census": "partnerstate.cli.census:census",
+    "demo-city": "partnerstate.cli.demo_city:demo_city",
 }
 
 

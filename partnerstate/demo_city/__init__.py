@@ -1,0 +1,5 @@
+"""The synthetic city of ``partnerstate demo-city``: a whole city sized from its residents.
+
+:mod:`.plan` says how many of everything a city of N residents holds (pure);
+:mod:`.build` makes them through the packages' services, in batches.
+"""
