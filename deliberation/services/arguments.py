@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from deliberation.debate_models import Argument
 from partnerstate.database import utcnow
@@ -173,10 +173,14 @@ def delete(db: Session, argument: Argument, user: User, now: dt.datetime | None 
 
 
 def all_for(db: Session, partnership: Partnership) -> Sequence[Argument]:
-    """Every post on the partnership, oldest first (deleted and hidden ones included)."""
+    """Every post on the partnership, oldest first (deleted and hidden ones included).
+
+    Authors come in one more query, not one per post (each post shows its author).
+    """
     return db.scalars(
         select(Argument)
         .where(Argument.partnership_id == partnership.id)
+        .options(selectinload(Argument.author))
         .order_by(Argument.created_at, Argument.id)
     ).all()
 

@@ -117,7 +117,7 @@ def list_partnerships(request: Any) -> dict[str, Any]:
         "commons_names": commons_names,
         "commons_choices": [
             (c.id, c.display_name(request.locale_name))
-            for c in services.published_commons(request.db)
+            for c in services.commons_with_partnerships(request.db)
         ],
         "assembly_choices": membership.choices(request.db, request.locale_name),
         "assembly_names": dict(membership.choices(request.db, request.locale_name)),
@@ -127,12 +127,8 @@ def list_partnerships(request: Any) -> dict[str, Any]:
 
 
 def _commons_names(request: Any, ids: set[int]) -> dict[int, str]:
-    names = {}
-    for commons_id in ids:
-        commons = request.db.get(Commons, commons_id)
-        if commons is not None:
-            names[commons_id] = commons.display_name(request.locale_name)
-    return names
+    found = services.commons_by_ids(request.db, ids)
+    return {commons_id: c.display_name(request.locale_name) for commons_id, c in found.items()}
 
 
 # --- drafting and editing -------------------------------------------------------------------------
