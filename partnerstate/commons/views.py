@@ -47,13 +47,20 @@ MAX_PAGE = 10_000
 
 
 def leaflet_assets(request: Any) -> dict[str, str]:
-    """URLs of Leaflet's files, served from the xstatic-leaflet package."""
+    """URLs of Leaflet's files and its clustering plugin's, served from xstatic packages."""
     import xstatic.pkg.leaflet
+    import xstatic.pkg.leaflet_markercluster
 
     base = xstatic.pkg.leaflet.BASE_DIR
+    cluster = xstatic.pkg.leaflet_markercluster.BASE_DIR
     return {
         "css": request.static_url(os.path.join(base, "leaflet.css")),
         "js": request.static_url(os.path.join(base, "leaflet.js")),
+        "cluster_css": [
+            request.static_url(os.path.join(cluster, name))
+            for name in ("MarkerCluster.css", "MarkerCluster.Default.css")
+        ],
+        "cluster_js": request.static_url(os.path.join(cluster, "leaflet.markercluster.js")),
     }
 
 
