@@ -437,3 +437,33 @@ def test_the_debate_reads_in_french(app, db, cast, partnership):
     assert "Arguments contre" in page.text and "0 pour · 1 contre · 0 neutres" in page.text
     assert ">Contre</label>" in page.text and "Votre position sur le partenariat" in page.text
     assert '<div class="prose" lang="fr">' in page.text
+
+
+def test_a_long_deliberation_is_shown_a_page_of_threads_at_a_time(app, db, cast, partnership):
+    roots = []
+    for n in range(arguments.THREADS_PER_PAGE + 5):
+        stance = ("for", "against", "neutral")[n % 3]
+        roots.append(arguments.post(db, partnership, cast.member, f"Thread {n} opens", stance))
+    arguments.post(db, partnership, cast.observer, "A late reply", "for", parent_id=roots[1].id)
+    arguments.post(db, partnership, cast.observer, "On page two", "for", parent_id=roots[-1].id)
+    db.commit()
+
+    first = arguments.debate(db, partnership)
+    assert (first.page, first.pages, first.total_posts) == (1, 2, arguments.THREADS_PER_PAGE + 7)
+    shown = [node.argument.body for nodes in first.by_stance.values() for node in nodes]
+    assert len(shown) == arguments.THREADS_PER_PAGE and "Thread 0 opens" in shown
+    assert first.counts == {"for": 12, "against": 12, "neutral": 11}  # of the whole debate
+    second = arguments.debate(db, partnership, page=2)
+    threads = [node for nodes in second.by_stance.values() for node in nodes]
+    assert len(threads) == 5
+    last = next(node for node in threads if node.argument.id == roots[-1].id)
+    assert [reply.argument.body for reply in last.replies] == ["On page two"]
+
+    url = f"/partnerships/{partnership.id}"
+    page = app.get(url)
+    assert "Thread 0 opens" in page.text and "A late reply" in page.text
+    assert f"Thread {arguments.THREADS_PER_PAGE} opens" not in page.text
+    assert "Threads: page 1 of 2" in page.text
+    later = app.get(url, {"threads": "2"})
+    assert "On page two" in later.text and "Thread 0 opens" not in later.text
+    assert 'rel="prev"' in later.text
