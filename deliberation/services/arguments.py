@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from deliberation.debate_models import Argument
@@ -183,6 +183,38 @@ def all_for(db: Session, partnership: Partnership) -> Sequence[Argument]:
         .options(selectinload(Argument.author))
         .order_by(Argument.created_at, Argument.id)
     ).all()
+
+
+def page_of(
+    db: Session, partnership: Partnership, limit: int, offset: int = 0
+) -> tuple[Sequence[Argument], bool]:
+    """A page of posts, oldest first, with their authors, and whether more follow."""
+    rows = db.scalars(
+        select(Argument)
+        .where(Argument.partnership_id == partnership.id)
+        .options(selectinload(Argument.author))
+        .order_by(Argument.created_at, Argument.id)
+        .limit(limit + 1)
+        .offset(offset)
+    ).all()
+    return rows[:limit], len(rows) > limit
+
+
+def stance_counts(db: Session, partnership: Partnership) -> dict[str, int]:
+    """Top-level arguments still standing, per stance (as :class:`Debate` counts them)."""
+    counts = dict(
+        db.execute(
+            select(Argument.stance, func.count())
+            .where(
+                Argument.partnership_id == partnership.id,
+                Argument.parent_id.is_(None),
+                Argument.deleted_at.is_(None),
+                Argument.hidden_at.is_(None),
+            )
+            .group_by(Argument.stance)
+        ).all()
+    )
+    return {stance: int(counts.get(stance, 0)) for stance in STANCES}
 
 
 @dataclass

@@ -467,3 +467,21 @@ def test_a_long_deliberation_is_shown_a_page_of_threads_at_a_time(app, db, cast,
     later = app.get(url, {"threads": "2"})
     assert "On page two" in later.text and "Thread 0 opens" not in later.text
     assert 'rel="prev"' in later.text
+
+
+def test_the_comments_api_hands_out_a_page_at_a_time(app, db, cast, partnership, monkeypatch):
+    from deliberation.views import api_debate
+
+    monkeypatch.setattr(api_debate, "COMMENTS_PAGE_SIZE", 3)
+    first = arguments.post(db, partnership, cast.member, "Post 0", "for")
+    for n in range(1, 5):
+        arguments.post(db, partnership, cast.member, f"Post {n}", "against")
+    arguments.post(db, partnership, cast.observer, "Reply", "for", parent_id=first.id)
+    db.commit()
+    listing = app.get(comments_url(partnership)).json
+    assert [c["body"] for c in listing["items"]] == ["Post 0", "Post 1", "Post 2"]
+    assert listing["counts"] == {"for": 1, "against": 4, "neutral": 0}
+    assert listing["next"].endswith(f"/api/v1/partnerships/{partnership.id}/comments?page=2")
+    rest = app.get(listing["next"].split("localhost", 1)[1]).json
+    assert [c["body"] for c in rest["items"]] == ["Post 3", "Post 4", "Reply"]
+    assert rest["next"] is None
