@@ -192,8 +192,9 @@ CASES: list[tuple[str, Callable[..., None], str | None, Callable[[Town], list[st
         f"/partnerships/{t.partnership.id}",
         f"/api/v1/partnerships/{t.partnership.id}/comments"]),
     ("partnerships", add_partnerships, None, lambda t: [
-        "/partnerships", "/api/v1/partnerships", f"/commons/{t.partnership.commons_id}"]),
-    ("votes", add_votes, "member", lambda t: ["/votes", "/", "/notifications"]),
+        "/partnerships", "/api/v1/partnerships", f"/commons/{t.partnership.commons_id}",
+        _assembly(t)]),
+    ("votes", add_votes, "member", lambda t: ["/votes", "/", "/notifications", _assembly(t)]),
     ("charters", add_charters, None, lambda t: ["/charters", "/api/v1/charters", "/"]),
 ]  # fmt: skip
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from partnerstate.commons import taxonomy as commons_tx
 from partnerstate.commons.models import Commons
@@ -75,8 +75,11 @@ def _filtered(statement: Any, query: Query) -> Any:
 
 
 def search(db: Session, query: Query, limit: int = 50, offset: int = 0) -> Sequence[Partnership]:
-    """Partnerships matching ``query``, most recently changed first."""
-    statement = _filtered(select(Partnership), query)
+    """Partnerships matching ``query``, most recently changed first.
+
+    Their commons come in one more query: every list of partnerships names them.
+    """
+    statement = _filtered(select(Partnership).options(selectinload(Partnership.commons)), query)
     statement = statement.order_by(Partnership.updated_at.desc(), Partnership.id.desc())
     return db.scalars(statement.limit(limit).offset(offset)).all()
 
