@@ -749,3 +749,18 @@ def test_upload_too_large_is_refused(app, db, verified_cast, monkeypatch):
         status=422,
     )
     assert "too large" in page.text
+
+
+def test_past_meetings_come_twenty_to_a_page(app, db, cast):
+    from assemblies.views.meetings import PAST_PAGE_SIZE
+
+    for n in range(PAST_PAGE_SIZE + 2):
+        make_meeting(db, cast.assembly, cast.facilitator, days=-3 - n, title=f"Plenary {n:02d}")
+    make_meeting(db, cast.assembly, cast.facilitator, days=5, title="Next plenary")
+    url = f"/assemblies/{cast.assembly.id}/meetings"
+    first = as_(app, cast.member).get(url)
+    assert "Next plenary" in first.text and "Plenary 00" in first.text
+    assert f"Plenary {PAST_PAGE_SIZE:02d}" not in first.text and 'rel="next"' in first.text
+    second = app.get(url, {"page": "2"})
+    assert f"Plenary {PAST_PAGE_SIZE:02d}" in second.text and "Plenary 00" not in second.text
+    assert "Next plenary" not in second.text and 'rel="prev"' in second.text
