@@ -125,21 +125,17 @@ def published_commons(db: Session) -> Sequence[Commons]:
     ).all()
 
 
-def commons_by_ids(db: Session, ids: Iterable[int]) -> dict[int, Commons]:
-    """The commons of these ids, in one query (a list shows each row's commons)."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    return {c.id: c for c in db.scalars(select(Commons).where(Commons.id.in_(wanted)))}
-
-
-def commons_with_partnerships(db: Session) -> Sequence[Commons]:
-    """The commons that have partnerships: the list's filter offers only these, not the
-    whole register (ten thousand options would make the page as heavy as the register)."""
+def commons_with_partnerships(db: Session, locale: str) -> list[tuple[int, str]]:
+    """``(id, name)`` of the commons that have partnerships, by name: the list's filter
+    offers only these, not the whole register (ten thousand options would make the
+    page as heavy as the register), and reads only their names."""
     having = select(Partnership.commons_id).distinct().scalar_subquery()
-    return db.scalars(
-        select(Commons).where(Commons.id.in_(having)).order_by(Commons.sort_name, Commons.id)
-    ).all()
+    rows = db.execute(
+        select(Commons.id, Commons.name)
+        .where(Commons.id.in_(having))
+        .order_by(Commons.sort_name, Commons.id)
+    )
+    return [(commons_id, pick(name, locale)) for commons_id, name in rows]
 
 
 # --- roles ----------------------------------------------------------------------------------------

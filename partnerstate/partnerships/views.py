@@ -105,7 +105,10 @@ def list_partnerships(request: Any) -> dict[str, Any]:
 
     redirect_past_last_page(page, pages, page_url)
     items = services.search(request.db, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    commons_names = _commons_names(request, {item.commons_id for item in items})
+    # The rows' commons came with them (services.search): no query per name.
+    commons_names = {
+        item.commons_id: item.commons.display_name(request.locale_name) for item in items
+    }
 
     return {
         "items": items,
@@ -115,20 +118,12 @@ def list_partnerships(request: Any) -> dict[str, Any]:
         "page_url": page_url,
         "filters": filters,
         "commons_names": commons_names,
-        "commons_choices": [
-            (c.id, c.display_name(request.locale_name))
-            for c in services.commons_with_partnerships(request.db)
-        ],
+        "commons_choices": services.commons_with_partnerships(request.db, request.locale_name),
         "assembly_choices": membership.choices(request.db, request.locale_name),
         "assembly_names": dict(membership.choices(request.db, request.locale_name)),
         "statuses": vocab.STATUSES,
         "vocab": vocab,
     }
-
-
-def _commons_names(request: Any, ids: set[int]) -> dict[int, str]:
-    found = services.commons_by_ids(request.db, ids)
-    return {commons_id: c.display_name(request.locale_name) for commons_id, c in found.items()}
 
 
 # --- drafting and editing -------------------------------------------------------------------------
