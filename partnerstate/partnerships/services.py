@@ -88,14 +88,19 @@ def count(db: Session, query: Query) -> int:
     return db.scalar(_filtered(select(func.count(Partnership.id)), query)) or 0
 
 
-def for_commons(db: Session, commons_id: int) -> Sequence[Partnership]:
-    """A commons' partnerships, newest first (for the commons' page)."""
-    return search(db, Query(commons_id=commons_id), limit=100)
+# A commons' or an assembly's page shows its latest partnerships and links to the
+# list for the others: years of partnerships must not make those pages heavier.
+SECTION_SIZE = 10
 
 
-def for_assembly(db: Session, assembly_id: int) -> Sequence[Partnership]:
-    """An assembly's partnerships, newest first (for the assembly's page)."""
-    return search(db, Query(assembly_id=assembly_id), limit=100)
+def for_commons(db: Session, commons_id: int, limit: int = SECTION_SIZE) -> Sequence[Partnership]:
+    """A commons' latest partnerships, most recently changed first (for the commons' page)."""
+    return search(db, Query(commons_id=commons_id), limit=limit)
+
+
+def for_assembly(db: Session, assembly_id: int, limit: int = SECTION_SIZE) -> Sequence[Partnership]:
+    """An assembly's latest partnerships, most recently changed first (for its page)."""
+    return search(db, Query(assembly_id=assembly_id), limit=limit)
 
 
 def versions(db: Session, partnership: Partnership) -> list[PartnershipVersion]:

@@ -163,3 +163,13 @@ def test_lists(db, cast):
     assert [p.id for p in services.for_commons(db, cast.commons.id)] == [first.id]
     assert {p.id for p in services.for_assembly(db, cast.assembly.id)} == {first.id, second.id}
     assert services.count(db, services.Query(status="deliberation")) == 1
+
+
+def test_a_commons_or_assembly_page_shows_only_its_latest_partnerships(db, cast):
+    made = [
+        helpers.make_partnership(db, cast.official, cast.assembly, cast.commons, title=f"Pact {n}")
+        for n in range(services.SECTION_SIZE + 2)
+    ]
+    latest = {p.id for p in made[-services.SECTION_SIZE :]}
+    assert {p.id for p in services.for_commons(db, cast.commons.id)} == latest
+    assert {p.id for p in services.for_assembly(db, cast.assembly.id)} == latest
