@@ -422,6 +422,13 @@ def search(
     return rows[:limit], len(rows) > limit
 
 
+def search_ids(db: Session, query: RegisterQuery, viewer: User | None = None) -> list[int]:
+    """The ids of every matching record, in the register's order (a streamed export
+    then reads the records a chunk at a time)."""
+    order = _ORDERS.get(query.sort, _ORDERS["name"])
+    return list(db.scalars(filtered(select(Commons.id), query, viewer).order_by(*order)))
+
+
 def search_all(db: Session, query: RegisterQuery, viewer: User | None = None) -> Sequence[Commons]:
     """Every matching record, for the exports (CSV, GeoJSON)."""
     order = _ORDERS.get(query.sort, _ORDERS["name"])

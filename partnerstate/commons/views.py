@@ -10,7 +10,7 @@ import csv
 import functools
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pyramid.httpexceptions import HTTPSeeOther
@@ -108,19 +108,51 @@ def register(request: Any) -> dict[str, Any]:
     }
 
 
+# Rows written per chunk of the streamed CSV (and records read per query).
+CSV_CHUNK = 500
+
+
 @view_config(route_name="commons.csv")
 def export_csv(request: Any) -> Response:
-    """``/commons.csv``: the register (with the page's filters) as open data."""
+    """``/commons.csv``: the register (with the page's filters) as open data, streamed.
+
+    The request reads only the matching ids, in order; the rows follow a chunk at a
+    time, so the first bytes leave at once and memory does not grow with the register.
+    """
     _form, filters = _filters(request)
-    records = services.search_all(request.db, register_query(filters), request.user)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(csv_header())
-    writer.writerows(csv_rows(request, records))
-    response = Response(body=buffer.getvalue().encode("utf-8"), content_type="text/csv")
+    ids = services.search_ids(request.db, register_query(filters), request.user)
+    # The request's session is closed once the response is handed over, before the
+    # body is read: the chunks use a session of their own (reads only).
+    new_session = request.registry["db_session_factory"]
+    response = Response(app_iter=_csv_chunks(request, ids, new_session), content_type="text/csv")
     response.charset = "utf-8"
     response.content_disposition = 'attachment; filename="commons.csv"'
     return response
+
+
+def _csv_chunks(request: Any, ids: list[int], new_session: Any) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> bytes:
+        data = buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+        return data
+
+    writer.writerow(csv_header())
+    yield flush()
+    if not ids:
+        return
+    db = new_session()
+    try:
+        for start in range(0, len(ids), CSV_CHUNK):
+            chunk = ids[start : start + CSV_CHUNK]
+            found = {c.id: c for c in db.scalars(select(Commons).where(Commons.id.in_(chunk)))}
+            writer.writerows(csv_rows(request, (found[i] for i in chunk if i in found)))
+            yield flush()
+    finally:
+        db.close()
 
 
 def _record_view(request: Any, commons: Commons, **extra: Any) -> dict[str, Any]:

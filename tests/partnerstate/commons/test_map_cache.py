@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from urllib.parse import urlsplit
 
+import webtest
 from sqlalchemy import event
 
 from partnerstate.commons import services
@@ -82,3 +85,28 @@ def test_the_register_map_clusters_markers_with_assets_served_by_the_app(app, db
         assert app.get(urlsplit(url).path).status_int == 200
     # Served by us: the Content-Security-Policy allows only our own scripts.
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_the_csv_is_streamed_a_chunk_at_a_time_in_the_register_order(
+    app, db, member, official, monkeypatch
+):
+    from partnerstate.commons import views
+
+    monkeypatch.setattr(views, "CSV_CHUNK", 2)
+    names = ["Delta garden", "Alpha garden", "Echo garden", "Charlie garden", "Bravo garden"]
+    for n, name in enumerate(names):
+        _garden(db, member, official, name=name, lat=50.6 + n / 100)
+    response = app.get("/commons.csv?sort=name")
+    # The header, then one piece per chunk of two records: not one body built whole.
+    assert response.app_iter is not None
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [row["name_en"] for row in rows] == sorted(names)
+    raw = app.app(
+        {**app.extra_environ, **webtest.TestRequest.blank("/commons.csv").environ},
+        lambda status, headers, exc_info=None: None,
+    )
+    try:
+        pieces = list(raw)
+    finally:
+        getattr(raw, "close", lambda: None)()
+    assert len(pieces) == 1 + 3  # header, then chunks of 2, 2 and 1
