@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -128,7 +128,13 @@ def search_votes(db: Session, query: VoteQuery, *, limit: int, offset: int = 0) 
 
 
 def votes_for_assembly(db: Session, assembly_id: int) -> list[Vote]:
-    query = select(Vote).where(Vote.assembly_id == assembly_id).order_by(Vote.id.desc())
+    """The assembly's votes, newest first, with their options (the panel names winners)."""
+    query = (
+        select(Vote)
+        .where(Vote.assembly_id == assembly_id)
+        .options(selectinload(Vote.options))
+        .order_by(Vote.id.desc())
+    )
     return list(db.scalars(query))
 
 
