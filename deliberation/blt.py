@@ -90,8 +90,10 @@ def format_blt(
     """Write BLT text that `parse_blt` reads back to the same election.
 
     ``ballots`` are ``(weight, ranking)`` with 0-based candidate indexes, so grouped
-    ballots (weight > 1) are fine. Names and title are quoted; a newline inside one
-    becomes a space, since BLT has no way to write it.
+    ballots (weight > 1) are fine. A weight above `MAX_WEIGHT` (the most `parse_blt`
+    reads on one line) is written as several lines of the same ranking, so the file
+    always reads back. Names and title are quoted; a newline inside one becomes a
+    space, since BLT has no way to write it.
     """
     count = len(candidates)
     if not 1 <= seats <= count:
@@ -104,7 +106,11 @@ def format_blt(
         if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
             raise ValueError(f"ballot weight must be a positive integer, not {weight!r}")
         ranks = ["=".join(str(_checked_index(i, count) + 1) for i in group) for group in ranking]
-        out.append(" ".join([str(weight), *(r for r in ranks if r), "0"]))
+        line = " ".join([*(r for r in ranks if r), "0"])
+        full, rest = divmod(weight, MAX_WEIGHT)
+        out.extend([f"{MAX_WEIGHT} {line}"] * full)
+        if rest:
+            out.append(f"{rest} {line}")
     out.append("0")
     out.extend(_quote(name) for name in candidates)
     out.append(_quote(title))

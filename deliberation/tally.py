@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -43,15 +44,70 @@ from py3votecore.plurality import Plurality  # type: ignore[import-untyped]
 from py3votecore.plurality_at_large import PluralityAtLarge  # type: ignore[import-untyped]
 from py3votecore.ranked_pairs import RankedPairs  # type: ignore[import-untyped]
 from py3votecore.schulze_method import SchulzeMethod  # type: ignore[import-untyped]
-from py3votecore.schulze_stv import SchulzeSTV  # type: ignore[import-untyped]
 from py3votecore.stv import STV  # type: ignore[import-untyped]
 from pygraph.classes.digraph import digraph  # type: ignore[import-untyped]
+
+from deliberation.schulze_stv import FastSchulzeSTV
 
 METHODS = ("schulze", "ranked-pairs", "irv", "stv", "schulze-stv", "plurality")
 #: Methods that elect exactly one candidate.
 SINGLE_WINNER = frozenset({"schulze", "ranked-pairs", "irv"})
 #: Methods that work from the pairwise matrix.
 CONDORCET = frozenset({"schulze", "ranked-pairs", "schulze-stv"})
+
+#: Schulze STV's work: one proportional completion per candidate and set of ``seats``
+#: others, each reading the ballots (a fixed share, calibrated on ten thousand
+#: truncated ballots, over every candidate) and completing up to 3**seats voter
+#: patterns. The budget is what a Govan-sized count (11 candidates, 4 seats) took in
+#: 7 to 9 s on the project's 2-core machine (benchmarks/schulze_stv.py); elections
+#: beyond it are refused when they are opened. The GNOME 2018 board's shape (11
+#: candidates, 7 seats) is beyond it.
+SCHULZE_STV_BUDGET = 1_400_000
+_BALLOT_READING = 250  # per completion, in the budget's units
+
+
+def schulze_stv_cost(candidates: int, seats: int) -> int:
+    """The work of a Schulze STV count, in the units of `SCHULZE_STV_BUDGET`."""
+    if seats >= candidates:
+        return 0  # everyone is elected: nothing to compute
+    completions = math.comb(candidates, seats + 1) * (seats + 1)
+    # Each completion reads relations over every candidate, and more candidates make
+    # more distinct ones: measured, 14 candidates for 3 seats cost 3x Govan's per
+    # completion, hence the square (1 at Govan's 11 candidates).
+    return completions * (3**seats * seats + _BALLOT_READING) * candidates**2 // 121
+
+
+def schulze_stv_max_candidates(seats: int) -> int:
+    """The most candidates a Schulze STV election of ``seats`` seats may have.
+
+    Never fewer than ``seats`` (everyone elected costs nothing).
+    """
+    candidates = seats
+    while schulze_stv_cost(candidates + 1, seats) <= SCHULZE_STV_BUDGET:
+        candidates += 1
+    return candidates
+
+
+#: The limits as a table, for documentation and the benchmark: seats -> most candidates.
+SCHULZE_STV_LIMITS = {
+    seats: schulze_stv_max_candidates(seats)
+    for seats in range(1, 9)
+    if schulze_stv_max_candidates(seats) > seats
+}
+
+# A round's ``note`` is one of these codes: this module is pure, so the words are chosen
+# where the note is shown (pages and PDF in the reader's language, `NOTES` for the CLI).
+NO_MORE_CANDIDATES_THAN_SEATS = "no_more_candidates_than_seats"
+NO_BALLOTS = "no_ballots"
+ELECTED_WITHOUT_QUOTA = "elected_without_quota"
+BALLOTS_EXHAUSTED = "ballots_exhausted"
+#: The notes in English (the command line's report).
+NOTES = {
+    NO_MORE_CANDIDATES_THAN_SEATS: "no more candidates than seats",
+    NO_BALLOTS: "no ballots: the tie-break decides",
+    ELECTED_WITHOUT_QUOTA: "elected without the quota: no more continuing candidates than seats",
+    BALLOTS_EXHAUSTED: "every ballot is exhausted: the tie-break order fills the remaining seats",
+}
 
 #: ``(weight, ranking)``: a ranking is a sequence of groups of equally ranked candidates.
 Ballot = tuple[int, Sequence[Sequence[str]]]
@@ -80,7 +136,10 @@ def tally(
     ``winners`` (in order of election), ``rounds``, ``tie_break`` (the full order
     used) and ``tie_broken``; plus ``pairwise``, ``condorcet_winner`` for Condorcet
     methods, ``strongest_paths`` for Schulze, ``locked_pairs`` for Ranked Pairs and
-    ``quota`` for IRV/STV. With fewer candidates than seats, all are elected.
+    ``quota`` for IRV/STV; ``majority_cycle`` (Condorcet methods: whether the head-to-head
+    majorities form a cycle) and ``tie`` (the tie among winners that the tie-break order
+    decided: ``{"candidates", "winners"}``, else None). With fewer candidates than seats,
+    all are elected.
     """
     if method not in METHODS:
         raise TallyError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -122,22 +181,52 @@ def tally(
     # Short cuts where the library would crash or has nothing to decide.
     if len(standing) <= seats:
         result["winners"] = standing
-        result["rounds"] = [_round(1, elected=standing, note="no more candidates than seats")]
+        result["rounds"] = [_round(1, elected=standing, note=NO_MORE_CANDIDATES_THAN_SEATS)]
     elif not profile:
         result["winners"] = order[:seats]
         result["tie_broken"] = True
-        result["rounds"] = [
-            _round(
-                1, elected=order[:seats], tied=standing, note="no ballots: the tie-break decides"
-            )
-        ]
+        result["rounds"] = [_round(1, elected=order[:seats], tied=standing, note=NO_BALLOTS)]
     elif method in ("irv", "stv"):
         result.update(_runoff(method, standing, profile, seats, order))
     elif method == "plurality":
         result.update(_plurality(standing, profile, seats, order))
     else:
         result.update(_condorcet(method, standing, profile, seats, order, result["pairwise"]))
+    if method in CONDORCET:
+        result["majority_cycle"] = majority_cycle(standing, result["pairwise"])
+    result["tie"] = _deciding_tie(result)
     return result
+
+
+def majority_cycle(candidates: Sequence[str], pairwise: dict[str, dict[str, int]]) -> bool:
+    """Do head-to-head majorities go round in a cycle (A beats B beats C beats A)?
+
+    Only strict majorities count: a 1–1 between two options is a tie, not a cycle.
+    Options that beat nobody left are peeled off; a cycle is what cannot be peeled.
+    """
+    left = set(candidates)
+    while True:
+        peeled = {
+            a for a in left if not any(pairwise[a][b] > pairwise[b][a] for b in left if b != a)
+        }
+        if not peeled:
+            return bool(left)
+        left -= peeled
+
+
+def _deciding_tie(result: Result) -> dict[str, Any] | None:
+    """The tie the tie-break order decided the winners from, if any: who was tied, who won.
+
+    For a tie that decided only an elimination (IRV, STV), ``tie_broken`` says so and the
+    rounds tell which; this names the tie among the winners, which readers ask about.
+    """
+    if not result["tie_broken"] or not result["rounds"]:
+        return None
+    tied = result["rounds"][-1].get("tied") or []
+    if not tied or not all(isinstance(c, str) for c in tied):
+        return None  # Schulze STV ties sets of winners; its rounds show them
+    winners = [c for c in result["winners"] if c in tied]
+    return {"candidates": tied, "winners": winners} if winners else None
 
 
 def draw_tie_break(candidates: Sequence[str], seed: str) -> list[str]:
@@ -385,7 +474,7 @@ def _condorcet(
         # Naming the unranked explicitly makes every candidate known to the library
         # (it only knows candidates that appear on ballots); their meaning is unchanged.
         ballots.append({"count": weight, "ballot": ranking + ([rest] if rest else [])})
-    stv = SchulzeSTV(
+    stv = FastSchulzeSTV(
         ballots, tie_breaker=list(order), required_winners=seats, ballot_notation=_GROUPING
     )
     winners = [c for c in standing if c in stv.winners]
@@ -639,9 +728,7 @@ def _runoff(
             if not rounds:
                 rounds.append(_round(1, quota=count.quota))
             rounds[-1]["elected"] += rest
-            rounds[-1]["note"] = (
-                "elected without the quota: no more continuing candidates than seats"
-            )
+            rounds[-1]["note"] = ELECTED_WITHOUT_QUOTA
             winners += rest
     return {"winners": winners, "rounds": rounds, "quota": count.quota, "tie_broken": broke}
 
@@ -664,7 +751,7 @@ def _fill_exhausted(count: _RankedSTV, seats: int, order: list[str], number: int
         elected=elected,
         eliminated=excluded,
         tied=continuing if excluded else [],
-        note="every ballot is exhausted: the tie-break order fills the remaining seats",
+        note=BALLOTS_EXHAUSTED,
     )
 
 

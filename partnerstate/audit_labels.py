@@ -87,6 +87,7 @@ DETAILS = {
     "deleted": _("Deleted"),
     "electorate": _("Electorate"),
     "email": _("Email"),
+    "expected": _("Paper ballots declared"),
     "ends_at": _("Ends at"),
     "fields": _("Fields"),
     "filename": _("File"),

@@ -8,10 +8,10 @@ from typing import Any
 from pyramid.httpexceptions import HTTPFound
 
 
-def page_number(request: Any, maximum: int = 100_000) -> int:
-    """The ``?page=`` parameter; anything but a whole number from 1 to ``maximum`` is page 1
-    (a mistyped link still shows the list)."""
-    raw = request.GET.get("page", "1")
+def page_number(request: Any, maximum: int = 100_000, name: str = "page") -> int:
+    """The ``?page=`` parameter (or ``name``); anything but a whole number from 1 to
+    ``maximum`` is page 1 (a mistyped link still shows the list)."""
+    raw = request.GET.get(name, "1")
     if raw.isascii() and raw.isdigit() and len(raw) <= 9 and 0 < int(raw) <= maximum:
         return int(raw)
     return 1

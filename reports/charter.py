@@ -132,6 +132,13 @@ class Decision:
     closed_at: dt.datetime | None
     result_url: str = ""
     result: Mapping[str, Any] = field(default_factory=dict)
+    # Paper ballots counted in the room (part of ``ballots``): nothing ties them to the
+    # electorate, so the turnout is online voters against the electorate, paper apart.
+    paper: int = 0
+
+    @property
+    def online(self) -> int:
+        return max(self.ballots - self.paper, 0)
 
 
 @dataclass(frozen=True)
@@ -386,6 +393,9 @@ DECISION_TEXT = _(
     "${options} options, including \u201cno partnership\u201d (status quo)."
 )
 DECISION_TURNOUT = _("${ballots} of ${electorate} members voted (turnout ${turnout}).")
+DECISION_PAPER = _(
+    "${paper} paper ballots counted in the room were added to them; the quorum counts every ballot."
+)
 DECISION_QUORUM_MET = _("The quorum of ${quorum} was met.")
 DECISION_NO_QUORUM_RULE = _("No quorum was required.")
 DECISION_WINNER = _("The option \u201c${winner}\u201d won and this charter records it.")
@@ -640,11 +650,11 @@ def _decision_article(
     paragraphs: list[Any] = [
         tr(DECISION_TEXT, date=date, method=method, options=len(decision.options))
     ]
-    turnout = decision.ballots / decision.electorate if decision.electorate else 0
+    turnout = min(decision.online / decision.electorate, 1.0) if decision.electorate else 0
     paragraphs.append(
         tr(
             DECISION_TURNOUT,
-            ballots=babel.numbers.format_decimal(decision.ballots, locale=locale),
+            ballots=babel.numbers.format_decimal(decision.online, locale=locale),
             electorate=babel.numbers.format_decimal(decision.electorate, locale=locale),
             # One decimal, with the locale's own spacing ("62.1%", "62,1 %").
             turnout=babel.numbers.format_percent(
@@ -652,6 +662,9 @@ def _decision_article(
             ),
         )
     )
+    if decision.paper:
+        paper = babel.numbers.format_decimal(decision.paper, locale=locale)
+        paragraphs.append(tr(DECISION_PAPER, paper=paper))
     if decision.quorum_percent:
         quorum = babel.numbers.format_percent(decision.quorum_percent / 100, locale=locale)
         paragraphs.append(tr(DECISION_QUORUM_MET, quorum=quorum))
@@ -668,6 +681,14 @@ def _decision_article(
     return _article(paragraphs=paragraphs)
 
 
+def _turnout_data(decision: Decision) -> dict[str, int]:
+    # Charters of votes without paper ballots keep the shape (and code) they always had.
+    turnout = {"ballots": decision.ballots, "electorate": decision.electorate}
+    if decision.paper:
+        turnout |= {"online": decision.online, "paper": decision.paper}
+    return turnout
+
+
 def _decision_data(decision: Decision, text: Callable[[Text], str]) -> dict[str, Any]:
     """The decision as data, for the annex and for machines reading the attachment."""
     return {
@@ -681,7 +702,7 @@ def _decision_data(decision: Decision, text: Callable[[Text], str]) -> dict[str,
             "id": decision.winner_option_id,
             "label": _option_label(decision, decision.winner_option_id, text),
         },
-        "turnout": {"ballots": decision.ballots, "electorate": decision.electorate},
+        "turnout": _turnout_data(decision),
         "quorum_percent": decision.quorum_percent,
         "quorum_met": decision.quorum_met,
         "closed_at": decision.closed_at.isoformat() if decision.closed_at else None,

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from partnerstate.database import utcnow
 from partnerstate.i18n import LOCALES, _
@@ -86,8 +86,15 @@ def for_commons(db: Session, commons_id: int) -> list[Charter]:
 def listing(
     db: Session, status: str | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[list[Charter], bool]:
-    """A page of charters, newest first, and whether there are more."""
-    query = select(Charter).order_by(Charter.issued_at.desc(), Charter.id.desc())
+    """A page of charters, newest first, and whether there are more.
+
+    Signatures and scans (each row shows them) come in one query each, not one per row.
+    """
+    query = (
+        select(Charter)
+        .options(selectinload(Charter.signatures), selectinload(Charter.scans))
+        .order_by(Charter.issued_at.desc(), Charter.id.desc())
+    )
     if status:
         query = query.where(Charter.status == status)
     rows = list(db.scalars(query.limit(limit + 1).offset(offset)))

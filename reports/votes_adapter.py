@@ -65,6 +65,7 @@ def adopting_vote(
         closed_at=sources.as_utc(vote.closed_at),
         result_url=f"{base_url}/votes/{vote.id}",
         result=result,
+        paper=int(turnout.get("paper") or 0),
     )
     if winner is None or winner.status_quo:
         return decision, None

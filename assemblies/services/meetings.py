@@ -159,9 +159,13 @@ def upcoming_for_member(
 
 
 def past_meetings(
-    db: Session, assembly_id: int, now: dt.datetime | None = None, limit: int = 200
+    db: Session,
+    assembly_id: int,
+    now: dt.datetime | None = None,
+    limit: int = 200,
+    offset: int = 0,
 ) -> list[Meeting]:
-    """Meetings that are over, most recent first."""
+    """Meetings that are over, most recent first (``limit`` of them from ``offset``)."""
     now = now or utcnow()
     return list(
         db.scalars(
@@ -169,6 +173,7 @@ def past_meetings(
             .where(Meeting.assembly_id == assembly_id, Meeting.ends_at < now)
             .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
             .limit(limit)
+            .offset(offset)
         )
     )
 

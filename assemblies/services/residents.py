@@ -208,6 +208,12 @@ def _fail(db: Session, assembly: Assembly, user: User, address: str | None) -> N
 # --- the census ---------------------------------------------------------------------------
 
 
+def has_census(db: Session, assembly_id: int) -> bool:
+    """Whether the assembly has a census: one indexed row, not a count of a million."""
+    query = select(CensusEntry.id).where(CensusEntry.assembly_id == assembly_id).limit(1)
+    return db.scalar(query) is not None
+
+
 def census_stats(db: Session, assembly_id: int) -> tuple[int, int]:
     """``(entries, used)``: how many residents the census holds, how many verified with it."""
     total, used = db.execute(

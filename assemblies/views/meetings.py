@@ -22,6 +22,7 @@ from partnerstate import permissions as perms
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
 from partnerstate.markup import render_markdown
+from partnerstate.paging import page_number
 from partnerstate.services import accounts
 
 # Up to this many people, the minutes form lists every person of the assembly.
@@ -32,14 +33,29 @@ def _meeting_url(request: Any, meeting: Meeting) -> str:
     return request.route_url("assemblies.meeting", id=meeting.assembly_id, mid=meeting.id)
 
 
+PAST_PAGE_SIZE = 20
+
+
 @view_config(route_name="assemblies.meetings", renderer="assemblies/meetings.jinja2")
 def meetings_page(request: Any) -> dict[str, Any]:
     assembly = request.context.assembly
+    # Years of monthly meetings: the past ones come a page at a time.
+    page = page_number(request)
+    past = services.past_meetings(
+        request.db, assembly.id, limit=PAST_PAGE_SIZE + 1, offset=(page - 1) * PAST_PAGE_SIZE
+    )
+
+    def page_url(number: int) -> str:
+        return request.route_url("assemblies.meetings", id=assembly.id, _query={"page": number})
+
     return {
         "assembly": assembly,
         "name": assembly_name(request, assembly),
-        "upcoming": services.upcoming_meetings(request.db, assembly.id),
-        "past": services.past_meetings(request.db, assembly.id),
+        "first_page": page == 1,
+        "upcoming": services.upcoming_meetings(request.db, assembly.id) if page == 1 else [],
+        "past": past[:PAST_PAGE_SIZE],
+        "previous_url": page_url(page - 1) if page > 1 else None,
+        "next_url": page_url(page + 1) if len(past) > PAST_PAGE_SIZE else None,
         "title": lambda meeting: meeting_title(request, meeting),
         "can_schedule": can(request, perms.SCHEDULE_MEETING),
     }

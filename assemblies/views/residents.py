@@ -35,13 +35,12 @@ def _verify_page(
 ) -> dict[str, Any]:
     assembly = request.context.assembly
     db = request.db
-    total, _used = services.census_stats(db, assembly.id)
     return {
         "assembly": assembly,
         "name": assembly_name(request, assembly),
         "verification": services.verification(db, assembly.id, request.user.id),
         "role": services.membership_role(db, assembly.id, request.user.id),
-        "has_census": total > 0,
+        "has_census": services.has_census(db, assembly.id),
         "census_key": assembly.census_key or census.POSTCODE,
         "census_form": census_form or CensusVerifyForm(),
         "code_form": code_form or CodeForm(),

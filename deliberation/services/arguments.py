@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from deliberation.debate_models import Argument
 from partnerstate.choices import one_of
@@ -195,12 +195,48 @@ def delete(db: Session, argument: Argument, user: User, now: dt.datetime | None 
 
 
 def all_for(db: Session, partnership: Partnership) -> Sequence[Argument]:
-    """Every post on the partnership, oldest first (deleted and hidden ones included)."""
+    """Every post on the partnership, oldest first (deleted and hidden ones included).
+
+    Authors come in one more query, not one per post (each post shows its author).
+    """
     return db.scalars(
         select(Argument)
         .where(Argument.partnership_id == partnership.id)
+        .options(selectinload(Argument.author))
         .order_by(Argument.created_at, Argument.id)
     ).all()
+
+
+def page_of(
+    db: Session, partnership: Partnership, limit: int, offset: int = 0
+) -> tuple[Sequence[Argument], bool]:
+    """A page of posts, oldest first, with their authors, and whether more follow."""
+    rows = db.scalars(
+        select(Argument)
+        .where(Argument.partnership_id == partnership.id)
+        .options(selectinload(Argument.author))
+        .order_by(Argument.created_at, Argument.id)
+        .limit(limit + 1)
+        .offset(offset)
+    ).all()
+    return rows[:limit], len(rows) > limit
+
+
+def stance_counts(db: Session, partnership: Partnership) -> dict[str, int]:
+    """Top-level arguments still standing, per stance (as :class:`Debate` counts them)."""
+    counts = dict(
+        db.execute(
+            select(Argument.stance, func.count())
+            .where(
+                Argument.partnership_id == partnership.id,
+                Argument.parent_id.is_(None),
+                Argument.deleted_at.is_(None),
+                Argument.hidden_at.is_(None),
+            )
+            .group_by(Argument.stance)
+        ).all()
+    )
+    return {stance: int(counts.get(stance, 0)) for stance in STANCES}
 
 
 @dataclass
@@ -217,40 +253,86 @@ class Node:
 
 @dataclass
 class Debate:
-    """A partnership's posts arranged for its page: top-level arguments by stance."""
+    """A partnership's posts arranged for its page: top-level arguments by stance.
+
+    One page of threads (``page`` of ``pages``, oldest first, each with all its
+    replies): a deliberation of a thousand posts is read whole only as ids.
+    """
 
     by_stance: dict[str, list[Node]]
     counts: dict[str, int]
     total_posts: int
+    page: int = 1
+    pages: int = 1
 
     @property
     def empty(self) -> bool:
         return self.total_posts == 0
 
 
-def debate(db: Session, partnership: Partnership) -> Debate:
-    """The threads, grouped by the top-level argument's stance, with counts.
+THREADS_PER_PAGE = 30
+
+
+def debate(
+    db: Session, partnership: Partnership, page: int = 1, per_page: int = THREADS_PER_PAGE
+) -> Debate:
+    """The threads of one page, grouped by the top-level argument's stance, with counts.
 
     Counts are of top-level arguments still standing (not deleted or hidden): they
-    say how many arguments each side has, not how loud the replies were.
+    say how many arguments each side has, not how loud the replies were. They are
+    of the whole deliberation; only the page's threads are loaded whole.
     """
-    posts = all_for(db, partnership)
+    shape = db.execute(
+        select(
+            Argument.id,
+            Argument.parent_id,
+            Argument.stance,
+            Argument.deleted_at.is_(None) & Argument.hidden_at.is_(None),
+        )
+        .where(Argument.partnership_id == partnership.id)
+        .order_by(Argument.created_at, Argument.id)
+    ).all()
+    known = {row.id for row in shape}
+    children: dict[int, list[int]] = {}
+    roots = []
+    for row in shape:
+        if row.parent_id is None or row.parent_id not in known:
+            roots.append(row)
+        else:
+            children.setdefault(row.parent_id, []).append(row.id)
+    counts = Counter(row.stance for row in roots if row[3])
+    pages = max(1, -(-len(roots) // per_page))
+    page = min(max(1, page), pages)
+    wanted: list[int] = [row.id for row in roots[(page - 1) * per_page : page * per_page]]
+    for post_id in wanted:  # grows as it goes: every reply of the page's threads
+        wanted.extend(children.get(post_id, ()))
+    posts = (
+        db.scalars(
+            select(Argument)
+            .where(Argument.id.in_(wanted))
+            .options(selectinload(Argument.author))
+            .order_by(Argument.created_at, Argument.id)
+        ).all()
+        if wanted
+        else []
+    )
     nodes = {post.id: Node(post) for post in posts}
-    roots: list[Node] = []
+    page_roots: list[Node] = []
     for post in posts:
         node = nodes[post.id]
         parent = nodes.get(post.parent_id) if post.parent_id is not None else None
         if parent is None:
-            roots.append(node)
+            page_roots.append(node)
         else:
             node.depth = min(parent.depth + 1, MAX_DEPTH)
             parent.replies.append(node)
     by_stance: dict[str, list[Node]] = {stance: [] for stance in STANCES}
-    for root in roots:
+    for root in page_roots:
         by_stance[root.argument.stance].append(root)
-    counts = Counter(root.argument.stance for root in roots if root.argument.visible)
     return Debate(
         by_stance=by_stance,
         counts={stance: counts.get(stance, 0) for stance in STANCES},
-        total_posts=len(posts),
+        total_posts=len(shape),
+        page=page,
+        pages=pages,
     )

@@ -15,8 +15,12 @@ from deliberation.services import alternatives, arguments, moderation, notificat
 from partnerstate import permissions as perms
 from partnerstate.api import api_config
 from partnerstate.localized import pick
+from partnerstate.paging import page_number
 from partnerstate.partnerships.api import content_json
 from partnerstate.partnerships.validation import TEXTS
+
+# A deliberation may hold a thousand posts: the API hands them out a page at a time.
+COMMENTS_PAGE_SIZE = 100
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -76,11 +80,17 @@ def alternative_json(request: Any, alternative: Alternative) -> dict[str, Any]:
 @api_config(route_name="api.partnership.comments", request_method="GET")
 def list_comments(request: Any) -> dict[str, Any]:
     partnership = request.context.partnership
-    debate = arguments.debate(request.db, partnership)
+    page = page_number(request)
+    posts, more = arguments.page_of(
+        request.db, partnership, COMMENTS_PAGE_SIZE, (page - 1) * COMMENTS_PAGE_SIZE
+    )
+    next_url = request.route_url(
+        "api.partnership.comments", id=partnership.id, _query={"page": page + 1}
+    )
     return {
-        "items": [comment_json(request, a) for a in arguments.all_for(request.db, partnership)],
-        "counts": debate.counts,
-        "next": None,
+        "items": [comment_json(request, a) for a in posts],
+        "counts": arguments.stance_counts(request.db, partnership),
+        "next": next_url if more else None,
     }
 
 

@@ -20,6 +20,7 @@ from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
 from partnerstate.ids import parse_id
 from partnerstate.markup import excerpt, is_long, render_markdown
+from partnerstate.paging import page_number
 from partnerstate.partnerships import membership
 from partnerstate.partnerships import services as partnerships
 from partnerstate.partnerships import vocabulary as vocab
@@ -63,10 +64,18 @@ def debate_panel(request: Any, partnership: Partnership) -> dict[str, Any] | Non
     if partnership.status == "draft":
         return None
     access = participation(request, partnership)
+    # The threads come a page at a time: a deliberation may hold a thousand posts.
+    page = page_number(request, name="threads")
     form = forms.ArgumentForm(meta={"locales": [request.locale_name, "en"]})
     return {
         **access,
-        "debate": arguments.debate(request.db, partnership),
+        "debate": arguments.debate(request.db, partnership, page),
+        "thread_page_url": lambda number: request.route_url(
+            "partnerships.show",
+            id=partnership.id,
+            _query={"threads": number},
+            _anchor="deliberation",
+        ),
         "form": localize(form, request),
         "stances": forms.STANCE_LABELS,
         "markdown": render_markdown,

@@ -1,7 +1,8 @@
 """Geometry of the results' SVG charts, computed here so templates only draw. Pure.
 
-Two charts: bars per round (IRV, STV, plurality) and a heat-map of the pairwise
-matrix (Condorcet methods). Each is paired on the page with a table of the same
+Three charts: bars per round (IRV, STV, plurality), a heat-map of the pairwise
+matrix, and the outcome in order with each option's head-to-head wins (Condorcet
+methods). Each is paired on the page with a table of the same
 figures, so the SVG is a picture for sighted readers and the table is the truth for
 everyone (screen readers, copy and paste).
 """
@@ -87,6 +88,60 @@ def round_bars(
             }
         )
     return charts
+
+
+def head_to_head(
+    candidates: Sequence[Any],
+    pairwise: Mapping[str, Mapping[str, float]],
+    winners: Sequence[Any],
+    tie_break: Sequence[Any],
+    labels: Mapping[str, str],
+) -> dict[str, Any]:
+    """The outcome for lay readers: options in final order, each with its head-to-head wins.
+
+    Winners come first, in order of election; the others follow by wins, then fewest
+    defeats, then the published tie-break order. Returns ``{width, height, label_width,
+    bar_height, others, rows: [{place, label, wins, ties, losses, y, width, winner}]}``.
+    """
+    keys = [str(c) for c in candidates]
+    others = max(len(keys) - 1, 1)
+    chosen = [str(w) for w in winners]
+    order = {str(c): i for i, c in enumerate(tie_break)}
+    counts = {}
+    for a in keys:
+        wins = sum(1 for b in keys if b != a and pairwise[a][b] > pairwise[b][a])
+        losses = sum(1 for b in keys if b != a and pairwise[a][b] < pairwise[b][a])
+        counts[a] = (wins, len(keys) - 1 - wins - losses, losses)
+
+    def place(key: str) -> tuple[Any, ...]:
+        if key in chosen:
+            return (0, chosen.index(key))
+        wins, _ties, losses = counts[key]
+        return (1, -wins, losses, order.get(key, len(order)))
+
+    rows = []
+    for number, key in enumerate(sorted(keys, key=place), start=1):
+        wins, ties, losses = counts[key]
+        rows.append(
+            {
+                "place": number,
+                "label": _short(labels.get(key, key)),
+                "wins": wins,
+                "ties": ties,
+                "losses": losses,
+                "y": TOP + (number - 1) * ROW,
+                "width": round(PLOT_WIDTH * wins / others, 2),
+                "winner": key in chosen,
+            }
+        )
+    return {
+        "rows": rows,
+        "others": len(keys) - 1,
+        "width": LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH,
+        "height": TOP * 2 + ROW * len(rows),
+        "label_width": LABEL_WIDTH,
+        "bar_height": BAR,
+    }
 
 
 def _mix(colour: tuple[int, int, int], share: float) -> tuple[int, int, int]:

@@ -110,6 +110,8 @@ PAPER_BLT = """5 2
 "Delegates to the Fives garden's steering committee"
 """
 
+PAPER_COUNT = 39
+
 
 def _assembly(demo: dict[str, Any]) -> Any:
     if demo.get("assembly") is not None:
@@ -191,7 +193,8 @@ def seed_election(db: Session, demo: dict[str, Any]) -> Vote | None:
     db.flush()
     ids = [option.id for option in vote.options]
     _cast(db, vote, users, ELECTION_BALLOTS, ids.__getitem__)
-    services.import_paper_ballots(db, vote, PAPER_BLT, actor=official)
+    # The count the assembly declared at its meeting (`ballots import --expected`).
+    services.import_paper_ballots(db, vote, PAPER_BLT, actor=official, expected=PAPER_COUNT)
     services.close_vote(db, vote, official)
     return vote
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -45,6 +45,7 @@ from deliberation.votes.models import (
     VoteElector,
     VoteOption,
 )
+from deliberation.votes.turnout import figures as turnout_figures
 from partnerstate.database import utcnow
 from partnerstate.i18n import LOCALES, _
 from partnerstate.localized import normalize, pick
@@ -83,6 +84,13 @@ RANKING_MESSAGES = {
 
 # Paper ballots are written in batches of this many rows (progress is reported per batch).
 IMPORT_BATCH = 5_000
+# How many paper ballots a vote may take (all imports together). Without a declared
+# count (``--expected``), no more than its electorate or a meeting room of
+# PAPER_ROOM, whichever is larger: a file that holds more is a mistake, not a meeting.
+# With the assembly's declared count, up to MAX_PAPER_BALLOTS, which keeps every
+# grouped weight of the published BLT far below what `tally` reads on one line.
+PAPER_ROOM = 1_000
+MAX_PAPER_BALLOTS = 1_000_000
 
 
 # --- reading --------------------------------------------------------------------------
@@ -120,7 +128,13 @@ def search_votes(db: Session, query: VoteQuery, *, limit: int, offset: int = 0) 
 
 
 def votes_for_assembly(db: Session, assembly_id: int) -> list[Vote]:
-    query = select(Vote).where(Vote.assembly_id == assembly_id).order_by(Vote.id.desc())
+    """The assembly's votes, newest first, with their options (the panel names winners)."""
+    query = (
+        select(Vote)
+        .where(Vote.assembly_id == assembly_id)
+        .options(selectinload(Vote.options))
+        .order_by(Vote.id.desc())
+    )
     return list(db.scalars(query))
 
 
@@ -243,16 +257,8 @@ def turnout_so_far(db: Session, vote: Vote) -> dict[str, int]:
         .select_from(VoteElector)
         .where(VoteElector.vote_id == vote.id, VoteElector.voted_at.is_not(None))
     )
-    paper = db.scalar(
-        select(func.coalesce(func.sum(Ballot.weight), 0)).where(
-            Ballot.vote_id == vote.id, Ballot.source == PAPER
-        )
-    )
-    return {
-        "online": int(online or 0),
-        "paper": int(paper or 0),
-        "ballots": int(online or 0) + int(paper or 0),
-    }
+    paper = paper_ballots_so_far(db, vote)
+    return {"online": int(online or 0), "paper": paper, "ballots": int(online or 0) + paper}
 
 
 # --- labels ---------------------------------------------------------------------------
@@ -416,6 +422,13 @@ def check_election(
         problems["seats"] = _("Give the number of seats (at least 1).")
     elif names and seats > len(names):
         problems["seats"] = _("More seats than candidates.")
+    elif method == "schulze-stv" and len(names) > counting.schulze_stv_max_candidates(seats):
+        # Its count grows combinatorially: refused now rather than never finishing later.
+        problems["candidates"] = _(
+            "Schulze STV can count at most ${max} candidates for ${seats} seats; "
+            "choose STV, or fewer candidates.",
+            mapping={"max": counting.schulze_stv_max_candidates(seats), "seats": seats},
+        )
     refusals = [Invalid(_("Some fields are missing or invalid."), problems)] if problems else []
     settings: tuple[Any, ...] = (None, None, None)
     try:
@@ -914,13 +927,87 @@ def read_paper_ballots(vote: Vote, blt_text: str) -> list[tuple[int, str]]:
             "the file withdraws candidates; the options of an open vote cannot be withdrawn",
             _first_data_line(blt_text),
         )
+    if vote.method not in EQUAL_RANKS:
+        _refuse_equal_ranks(vote, blt_text, election.ballots)
     ids = [option.id for option in options]
-    # Equal ranks stay as written: a paper overvote is counted by the method's rule
-    # (ties for Condorcet methods, an exhausted ballot for IRV/STV).
     return [
         (weight, ballot_data.canonical([[ids[i] for i in group] for group in ranking]))
         for weight, ranking in election.ballots
     ]
+
+
+def _refuse_equal_ranks(vote: Vote, blt_text: str, ballots: list[tuple[int, Any]]) -> None:
+    """Paper follows the online rule: a method that refuses equal ranks refuses them here."""
+    for position, (_weight, ranking) in enumerate(ballots):
+        if any(len(group) > 1 for group in ranking):
+            raise PaperBallotError(
+                f"{vote.method} does not allow equal ranks ('='): one option per rank",
+                _ballot_line(blt_text, position),
+            )
+
+
+def _ballot_line(text: str, position: int) -> int:
+    """The file line of the ballot at ``position`` (0-based), for the error message."""
+    seen = -1
+    lines = text.removeprefix("\ufeff").splitlines()
+    for number, line in enumerate(lines, start=1):
+        tokens = line.split("#", 1)[0].split()
+        if not tokens:
+            continue
+        if seen == -1:  # the header line
+            seen = 0
+            continue
+        if tokens[0].startswith("-") and seen == 0:
+            continue  # the withdrawn line
+        if seen == position:
+            return number
+        seen += 1
+    return 1
+
+
+def paper_limit(vote: Vote, expected: int | None = None) -> int:
+    """The most paper ballots ``vote`` may hold (see `PAPER_ROOM`, `MAX_PAPER_BALLOTS`)."""
+    if expected is not None:
+        return MAX_PAPER_BALLOTS
+    return min(max(vote.electorate_size, PAPER_ROOM), MAX_PAPER_BALLOTS)
+
+
+def paper_ballots_so_far(db: Session, vote: Vote) -> int:
+    total = db.scalar(
+        select(func.coalesce(func.sum(Ballot.weight), 0)).where(
+            Ballot.vote_id == vote.id, Ballot.source == PAPER
+        )
+    )
+    return int(total or 0)
+
+
+def check_paper_total(
+    db: Session, vote: Vote, rows: Sequence[tuple[int, str]], expected: int | None = None
+) -> int:
+    """The number of ballots in ``rows``, or `PaperBallotError` if it is not acceptable.
+
+    With ``expected`` (the count the assembly declared), the file must hold exactly
+    that many. In every case the vote's paper ballots, earlier imports included, must
+    stay within `paper_limit`.
+    """
+    total = sum(weight for weight, _ in rows)
+    if expected is not None and total != expected:
+        raise PaperBallotError(
+            f"the file holds {total} ballots, not the {expected} expected; nothing imported"
+        )
+    earlier = paper_ballots_so_far(db, vote)
+    limit = paper_limit(vote, expected)
+    if earlier + total > limit:
+        if expected is None and limit < MAX_PAPER_BALLOTS:
+            why = (
+                f"without --expected a vote takes at most {limit} paper ballots "
+                f"(its electorate of {vote.electorate_size}, or {PAPER_ROOM})"
+            )
+        else:
+            why = f"a vote takes at most {limit} paper ballots"
+        already = f"; it already has {earlier}" if earlier else ""
+        raise PaperBallotError(f"the file holds {total} ballots: {why}{already}; nothing imported")
+    return total
 
 
 def import_paper_ballots(
@@ -929,15 +1016,18 @@ def import_paper_ballots(
     blt_text: str,
     progress: Callable[[int], Any] | None = None,
     actor: User | None = None,
+    expected: int | None = None,
 ) -> int:
     """Add the anonymous paper ballots of a BLT file to an open vote; returns how many.
 
     All or nothing: the file is checked whole before anything is written, and the
-    caller's transaction holds every row. ``progress(n)`` is called as batches of
-    ``n`` file lines are written.
+    caller's transaction holds every row. ``expected`` is the number of paper ballots
+    the assembly counted: the file must hold exactly that many (`check_paper_total`).
+    ``progress(n)`` is called as batches of ``n`` file lines are written.
     """
     _require_accepting(vote, utcnow())
     rows = read_paper_ballots(vote, blt_text)
+    check_paper_total(db, vote, rows, expected)
     total = 0
     for start in range(0, len(rows), IMPORT_BATCH):
         batch = rows[start : start + IMPORT_BATCH]
@@ -957,7 +1047,9 @@ def import_paper_ballots(
         total += sum(weight for weight, _ in batch)
         if progress is not None:
             progress(len(batch))
-    audit.record(db, actor, "vote.paper_ballots", OBJECT_TYPE, vote.id, ballots=total)
+    audit.record(
+        db, actor, "vote.paper_ballots", OBJECT_TYPE, vote.id, ballots=total, expected=expected
+    )
     return total
 
 
@@ -1085,12 +1177,16 @@ def close_vote(
             "vote_id": vote.id,
             "kind": vote.kind,
             "outcome": outcome,
-            "turnout": {
-                "ballots": ballots,
-                "online": by_source.get(ONLINE, 0),
-                "paper": by_source.get(PAPER, 0),
-                "electorate": vote.electorate_size,
-            },
+            # The share is of online voters: paper ballots are not drawn from the
+            # electorate (deliberation.votes.turnout), the quorum counts both.
+            "turnout": turnout_figures(
+                {
+                    "ballots": ballots,
+                    "online": by_source.get(ONLINE, 0),
+                    "paper": by_source.get(PAPER, 0),
+                    "electorate": vote.electorate_size,
+                }
+            ),
             "quorum_percent": vote.quorum_percent,
             "quorum_needed": needed,
             "quorum_met": quorum_met,

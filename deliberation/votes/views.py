@@ -13,9 +13,11 @@ from pyramid.httpexceptions import HTTPConflict, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from deliberation import tally as counting
 from deliberation.votes import ballots as ballot_data
 from deliberation.votes import charts, forms, notices, services
 from deliberation.votes.models import CLOSED, Vote
+from deliberation.votes.turnout import figures as turnout_figures
 from partnerstate import permissions as perms
 from partnerstate.forms import add_rule_errors
 from partnerstate.i18n import _
@@ -121,11 +123,44 @@ def _results(request: Any, vote: Vote, labels: dict[str, str]) -> dict[str, Any]
         "turnout_bar": charts.turnout_bar(
             turnout.get("ballots", 0), turnout.get("electorate", 0), result.get("quorum_needed", 0)
         ),
+        "outcome_chart": (
+            charts.head_to_head(
+                candidates,
+                result["pairwise"],
+                result.get("winners", []),
+                result.get("tie_break", []),
+                labels,
+            )
+            if result.get("pairwise") and vote.method in ("schulze", "ranked-pairs")
+            else None
+        ),
+        "turnout": turnout_figures(turnout),
+        "majority_cycle": _majority_cycle(result, candidates),
+        "tie": _tie(result),
         "receipt_check": check,
         "report_url": _url_or_none(request, "reports.vote", id=vote.id),
         # Online ballots have weight 1: one receipt each.
         "receipt_count": turnout.get("online", 0),
     }
+
+
+def _majority_cycle(result: dict[str, Any], candidates: list[Any]) -> bool:
+    # Results published before the field existed are worked out from their matrix.
+    if "majority_cycle" in result or not result.get("pairwise"):
+        return bool(result.get("majority_cycle"))
+    return counting.majority_cycle([str(c) for c in candidates], result["pairwise"])
+
+
+def _tie(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The tie among the winners that the tie-break order decided (older results too)."""
+    if "tie" in result:
+        return result["tie"]  # type: ignore[no-any-return]
+    rounds = result.get("rounds") or []
+    tied = (rounds[-1].get("tied") or []) if rounds and result.get("tie_broken") else []
+    if not tied or any(isinstance(c, list) for c in tied):
+        return None
+    winners = [w for w in result.get("winners", []) if w in tied]
+    return {"candidates": tied, "winners": winners} if winners else None
 
 
 @view_config(route_name="votes.show", renderer="votes/show.jinja2", request_method="GET")

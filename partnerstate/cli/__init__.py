@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "shell": "partnerstate.cli.shell:shell",
     "census": "partnerstate.cli.census:census",
     "worker": "partnerstate.cli.worker:worker",
+    "demo-city": "partnerstate.cli.demo_city:demo_city",
 }
 
 

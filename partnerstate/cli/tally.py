@@ -14,7 +14,14 @@ from typing import Any
 import click
 
 from deliberation.blt import BltElection, BltError, parse_blt
-from deliberation.tally import CONDORCET, METHODS, SINGLE_WINNER, TallyError, draw_tie_break
+from deliberation.tally import (
+    CONDORCET,
+    METHODS,
+    NOTES,
+    SINGLE_WINNER,
+    TallyError,
+    draw_tie_break,
+)
 from deliberation.tally import tally as count_votes
 
 METHOD_NAMES = {
@@ -137,16 +144,33 @@ def _labels(names: list[str]) -> list[str]:
 
 def _tie_break(text: str, names: list[str]) -> list[str]:
     order = []
-    for token in (part.strip() for part in text.split(",")):
-        if token in names:
-            order.append(token)
-        elif token.isdigit() and 1 <= int(token) <= len(names):
-            order.append(names[int(token) - 1])
-        else:
-            raise BadInput(f"--tie-break: no candidate {token!r} (names or numbers 1-{len(names)})")
+    for part in text.split(","):
+        name = _named(part, names)
+        if name is None:
+            token = part.strip()
+            if not (token.isdigit() and 1 <= int(token) <= len(names)):
+                raise BadInput(
+                    f"--tie-break: no candidate {token!r} (names or numbers 1-{len(names)})"
+                )
+            name = names[int(token) - 1]
+        order.append(name)
     if len(set(order)) != len(order):
         raise BadInput("--tie-break names a candidate twice")
     return order
+
+
+def _named(typed: str, names: list[str]) -> str | None:
+    """The candidate ``typed`` names, as the file reader read the names, or None.
+
+    Names keep their spaces ("Kieran  Wild " in a Glasgow file): an exact match wins;
+    otherwise spaces around and inside are not significant, as long as that leaves
+    only one candidate.
+    """
+    if typed in names:
+        return typed
+    loose = " ".join(typed.split())
+    matches = [name for name in names if " ".join(name.split()) == loose]
+    return matches[0] if len(matches) == 1 else None
 
 
 # --- the text report --------------------------------------------------------------
@@ -174,6 +198,12 @@ def render_text(result: dict[str, Any], title: str = "", declared_seats: int | N
             lines += _round_text(step)
     label = "Winner" if len(result["winners"]) == 1 else "Elected"
     lines += ["", f"{label}: " + ", ".join(result["winners"])]
+    if result.get("tie"):
+        tie = result["tie"]
+        lines.append(
+            f"{' and '.join(tie['candidates'])} were tied; the tie-break order decided for "
+            f"{', '.join(tie['winners'])}."
+        )
     if result["tie_broken"]:
         lines.append("A tie was broken with the order: " + ", ".join(result["tie_break"]))
     else:
@@ -198,7 +228,7 @@ def _round_text(step: dict[str, Any]) -> list[str]:
     if step.get("tied"):
         lines.append("  Tie between: " + ", ".join(_show(t) for t in step["tied"]))
     if step.get("note"):
-        lines.append(f"  ({step['note']})")
+        lines.append(f"  ({NOTES.get(step['note'], step['note'])})")
     return lines
 
 
@@ -207,7 +237,12 @@ def _condorcet_text(result: dict[str, Any]) -> list[str]:
     lines = ["", "Pairwise preferences (ballots preferring the row to the column):"]
     lines += _matrix(candidates, result["pairwise"])
     winner = result.get("condorcet_winner")
-    lines.append(f"Condorcet winner: {winner}" if winner else "No Condorcet winner (a cycle).")
+    if winner:
+        lines.append(f"Condorcet winner: {winner}")
+    elif result.get("majority_cycle"):
+        lines.append("No Condorcet winner: the head-to-head majorities form a cycle.")
+    else:
+        lines.append("No Condorcet winner, and no cycle: options tie head to head.")
     if "strongest_paths" in result:
         lines += ["", "Strongest paths:", *_matrix(candidates, result["strongest_paths"])]
     if "locked_pairs" in result:
@@ -229,7 +264,7 @@ def _condorcet_text(result: dict[str, Any]) -> list[str]:
     if last.get("tied"):
         lines.append("Tie between: " + ", ".join(_show(t) for t in last["tied"]))
     if last.get("note"):
-        lines.append(f"({last['note']})")
+        lines.append(f"({NOTES.get(last['note'], last['note'])})")
     return lines
 
 

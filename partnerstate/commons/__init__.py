@@ -62,6 +62,14 @@ def includeme(config: Any) -> None:
     import xstatic.pkg.leaflet
 
     config.add_static_view("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR, cache_max_age=86400)
+    # Its marker clustering plugin: ten thousand markers on a phone, grouped by zoom level.
+    import xstatic.pkg.leaflet_markercluster
+
+    config.add_static_view(
+        "vendor/leaflet-markercluster",
+        xstatic.pkg.leaflet_markercluster.BASE_DIR,
+        cache_max_age=86400,
+    )
 
     # The GeoJSON endpoint's media type, for pyramid_openapi3's response validation.
     config.pyramid_openapi3_add_deserializer("application/geo+json", json.loads)

@@ -485,9 +485,34 @@ def search(
     return rows[:limit], len(rows) > limit
 
 
+def search_ids(db: Session, query: RegisterQuery, viewer: User | None = None) -> list[int]:
+    """The ids of every matching record, in the register's order (a streamed export
+    then reads the records a chunk at a time)."""
+    return list(db.scalars(ordered(filtered(select(Commons.id), query, viewer), query)))
+
+
 def search_all(db: Session, query: RegisterQuery, viewer: User | None = None) -> Sequence[Commons]:
     """Every matching record, for the exports (CSV, GeoJSON)."""
     return db.scalars(ordered(filtered(select(Commons), query, viewer), query)).all()
+
+
+@dataclass(frozen=True)
+class Version:
+    """What changes whenever a public export of the register would: how many records
+    match and when the latest of them changed (publishing, editing and archiving all
+    move ``updated_at``; a record leaving the selection lowers the count)."""
+
+    count: int
+    changed_at: dt.datetime | None
+
+
+def version(db: Session, query: RegisterQuery) -> Version:
+    """The version of the public records matching ``query``, in one cheap query."""
+    statement = filtered(select(func.count(Commons.id), func.max(Commons.updated_at)), query, None)
+    number, changed_at = db.execute(statement).one()
+    if changed_at is not None and changed_at.tzinfo is None:
+        changed_at = changed_at.replace(tzinfo=dt.UTC)  # SQLite's aggregate loses the zone
+    return Version(int(number or 0), changed_at)
 
 
 def count(db: Session, query: RegisterQuery, viewer: User | None = None) -> int:

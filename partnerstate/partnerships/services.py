@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from partnerstate.commons import taxonomy as commons_tx
 from partnerstate.commons.models import Commons
@@ -93,8 +93,11 @@ def _filtered(statement: Any, query: Query) -> Any:
 
 
 def search(db: Session, query: Query, limit: int = 50, offset: int = 0) -> Sequence[Partnership]:
-    """Partnerships matching ``query``, most recently changed first."""
-    statement = _filtered(select(Partnership), query)
+    """Partnerships matching ``query``, most recently changed first.
+
+    Their commons come in one more query: every list of partnerships names them.
+    """
+    statement = _filtered(select(Partnership).options(selectinload(Partnership.commons)), query)
     statement = statement.order_by(Partnership.updated_at.desc(), Partnership.id.desc())
     return db.scalars(statement.limit(limit).offset(offset)).all()
 
@@ -124,18 +127,23 @@ def open_deliberations(
     return rows, int(total or 0)
 
 
+# A commons' or an assembly's page shows its latest partnerships and links to the
+# list for the others: years of partnerships must not make those pages heavier.
+SECTION_SIZE = 10
+
+
 def for_commons(
-    db: Session, commons_id: int, drafts: Drafts = frozenset()
+    db: Session, commons_id: int, drafts: Drafts = frozenset(), limit: int = SECTION_SIZE
 ) -> Sequence[Partnership]:
-    """A commons' partnerships, newest first (for the commons' page)."""
-    return search(db, Query(commons_id=commons_id, drafts=drafts), limit=100)
+    """A commons' latest partnerships, most recently changed first (for the commons' page)."""
+    return search(db, Query(commons_id=commons_id, drafts=drafts), limit=limit)
 
 
 def for_assembly(
-    db: Session, assembly_id: int, drafts: Drafts = frozenset()
+    db: Session, assembly_id: int, drafts: Drafts = frozenset(), limit: int = SECTION_SIZE
 ) -> Sequence[Partnership]:
-    """An assembly's partnerships, newest first (for the assembly's page)."""
-    return search(db, Query(assembly_id=assembly_id, drafts=drafts), limit=100)
+    """An assembly's latest partnerships, most recently changed first (for its page)."""
+    return search(db, Query(assembly_id=assembly_id, drafts=drafts), limit=limit)
 
 
 def versions(db: Session, partnership: Partnership) -> list[PartnershipVersion]:
@@ -163,6 +171,19 @@ def published_commons(db: Session) -> Sequence[Commons]:
         .where(Commons.status == commons_tx.PUBLISHED)
         .order_by(Commons.sort_name, Commons.id)
     ).all()
+
+
+def commons_with_partnerships(db: Session, locale: str) -> list[tuple[int, str]]:
+    """``(id, name)`` of the commons that have partnerships, by name: the list's filter
+    offers only these, not the whole register (ten thousand options would make the
+    page as heavy as the register), and reads only their names."""
+    having = select(Partnership.commons_id).distinct().scalar_subquery()
+    rows = db.execute(
+        select(Commons.id, Commons.name)
+        .where(Commons.id.in_(having))
+        .order_by(Commons.sort_name, Commons.id)
+    )
+    return [(commons_id, pick(name, locale)) for commons_id, name in rows]
 
 
 # --- roles ----------------------------------------------------------------------------------------

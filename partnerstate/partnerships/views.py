@@ -108,7 +108,10 @@ def list_partnerships(request: Any) -> dict[str, Any]:
 
     redirect_past_last_page(page, pages, page_url)
     items = services.search(request.db, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    commons_names = _commons_names(request, {item.commons_id for item in items})
+    # The rows' commons came with them (services.search): no query per name.
+    commons_names = {
+        item.commons_id: item.commons.display_name(request.locale_name) for item in items
+    }
 
     return {
         "items": items,
@@ -118,24 +121,12 @@ def list_partnerships(request: Any) -> dict[str, Any]:
         "page_url": page_url,
         "filters": filters,
         "commons_names": commons_names,
-        "commons_choices": [
-            (c.id, c.display_name(request.locale_name))
-            for c in services.published_commons(request.db)
-        ],
+        "commons_choices": services.commons_with_partnerships(request.db, request.locale_name),
         "assembly_choices": membership.choices(request.db, request.locale_name),
         "assembly_names": dict(membership.choices(request.db, request.locale_name)),
         "statuses": vocab.STATUSES,
         "vocab": vocab,
     }
-
-
-def _commons_names(request: Any, ids: set[int]) -> dict[int, str]:
-    names = {}
-    for commons_id in ids:
-        commons = request.db.get(Commons, commons_id)
-        if commons is not None:
-            names[commons_id] = commons.display_name(request.locale_name)
-    return names
 
 
 # --- drafting and editing -------------------------------------------------------------------------

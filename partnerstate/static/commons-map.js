@@ -1,5 +1,6 @@
 /* The register's map: Leaflet (served from xstatic-leaflet) with the published
- * commons from the GeoJSON endpoint, or a single record's point. Everything it
+ * commons from the GeoJSON endpoint, clustered by Leaflet.markercluster (from
+ * xstatic-leaflet-markercluster) when it is loaded, or a single record's point. Everything it
  * needs is in data- attributes of #commons-map; the page works without it. */
 (function () {
   "use strict";
@@ -38,6 +39,7 @@
   }
 
   map.setView([0, 0], 2);
+  // The browser revalidates with the ETag: an unchanged register costs a 304.
   fetch(data.geojson, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
     .then(function (response) {
       if (!response.ok) {
@@ -55,7 +57,13 @@
           var p = feature.properties;
           marker.bindPopup(popup(p.name, p.url, [p.category_label, p.district].filter(Boolean).join(" · ")));
         }
-      }).addTo(map);
+      });
+      // Thousands of markers freeze a phone: clusters draw one icon per group, and
+      // chunked loading adds the markers without blocking the page.
+      var shown = typeof L.markerClusterGroup === "function"
+        ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
+        : L.featureGroup();
+      shown.addLayer(layer).addTo(map);
       if (collection.features.length) {
         map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 16 });
       }

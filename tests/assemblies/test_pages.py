@@ -761,3 +761,18 @@ def test_the_assembly_form_marks_its_required_fields(app, db, official):
         control = re.search(rf'<input[^>]*id="{field_id}"[^>]*>', page).group(0)
         assert 'aria-required="true"' in control, field_id
     assert "required-mark" not in re.search(r'<label for="name_fr">(.*?)</label>', page).group(1)
+
+
+def test_past_meetings_come_twenty_to_a_page(app, db, cast):
+    from assemblies.views.meetings import PAST_PAGE_SIZE
+
+    for n in range(PAST_PAGE_SIZE + 2):
+        make_meeting(db, cast.assembly, cast.facilitator, days=-3 - n, title=f"Plenary {n:02d}")
+    make_meeting(db, cast.assembly, cast.facilitator, days=5, title="Next plenary")
+    url = f"/assemblies/{cast.assembly.id}/meetings"
+    first = as_(app, cast.member).get(url)
+    assert "Next plenary" in first.text and "Plenary 00" in first.text
+    assert f"Plenary {PAST_PAGE_SIZE:02d}" not in first.text and 'rel="next"' in first.text
+    second = app.get(url, {"page": "2"})
+    assert f"Plenary {PAST_PAGE_SIZE:02d}" in second.text and "Plenary 00" not in second.text
+    assert "Next plenary" not in second.text and 'rel="prev"' in second.text

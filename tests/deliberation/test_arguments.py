@@ -462,3 +462,51 @@ def test_a_long_post_is_folded_behind_details(app, db, cast, partnership):
     short = page.select_one(f"#argument-{short_post.id}")
     assert short.select_one(".folded-post") is None
     assert "Short and sweet." in short.get_text()
+
+
+def test_a_long_deliberation_is_shown_a_page_of_threads_at_a_time(app, db, cast, partnership):
+    roots = []
+    for n in range(arguments.THREADS_PER_PAGE + 5):
+        stance = ("for", "against", "neutral")[n % 3]
+        roots.append(arguments.post(db, partnership, cast.member, f"Thread {n} opens", stance))
+    arguments.post(db, partnership, cast.observer, "A late reply", "for", parent_id=roots[1].id)
+    arguments.post(db, partnership, cast.observer, "On page two", "for", parent_id=roots[-1].id)
+    db.commit()
+
+    first = arguments.debate(db, partnership)
+    assert (first.page, first.pages, first.total_posts) == (1, 2, arguments.THREADS_PER_PAGE + 7)
+    shown = [node.argument.body for nodes in first.by_stance.values() for node in nodes]
+    assert len(shown) == arguments.THREADS_PER_PAGE and "Thread 0 opens" in shown
+    assert first.counts == {"for": 12, "against": 12, "neutral": 11}  # of the whole debate
+    second = arguments.debate(db, partnership, page=2)
+    threads = [node for nodes in second.by_stance.values() for node in nodes]
+    assert len(threads) == 5
+    last = next(node for node in threads if node.argument.id == roots[-1].id)
+    assert [reply.argument.body for reply in last.replies] == ["On page two"]
+
+    url = f"/partnerships/{partnership.id}"
+    page = app.get(url)
+    assert "Thread 0 opens" in page.text and "A late reply" in page.text
+    assert f"Thread {arguments.THREADS_PER_PAGE} opens" not in page.text
+    assert "Threads: page 1 of 2" in page.text
+    later = app.get(url, {"threads": "2"})
+    assert "On page two" in later.text and "Thread 0 opens" not in later.text
+    assert 'rel="prev"' in later.text
+
+
+def test_the_comments_api_hands_out_a_page_at_a_time(app, db, cast, partnership, monkeypatch):
+    from deliberation.views import api_debate
+
+    monkeypatch.setattr(api_debate, "COMMENTS_PAGE_SIZE", 3)
+    first = arguments.post(db, partnership, cast.member, "Post 0", "for")
+    for n in range(1, 5):
+        arguments.post(db, partnership, cast.member, f"Post {n}", "against")
+    arguments.post(db, partnership, cast.observer, "Reply", "for", parent_id=first.id)
+    db.commit()
+    listing = app.get(comments_url(partnership)).json
+    assert [c["body"] for c in listing["items"]] == ["Post 0", "Post 1", "Post 2"]
+    assert listing["counts"] == {"for": 1, "against": 4, "neutral": 0}
+    assert listing["next"].endswith(f"/api/v1/partnerships/{partnership.id}/comments?page=2")
+    rest = app.get(listing["next"].split("localhost", 1)[1]).json
+    assert [c["body"] for c in rest["items"]] == ["Post 3", "Post 4", "Reply"]
+    assert rest["next"] is None

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deliberation.blt import BltElection, BltError, format_blt, group_ballots, parse_blt
+from deliberation.blt import (
+    MAX_WEIGHT,
+    BltElection,
+    BltError,
+    format_blt,
+    group_ballots,
+    parse_blt,
+)
 
 ELECTIONS = Path(__file__).parent.parent / "data" / "elections"
 
@@ -142,6 +149,16 @@ def test_format_reads_back(name: str) -> None:
 def test_format_writes_the_documented_layout() -> None:
     text = format_blt(["Alice", 'Bob "B"'], 1, [(3, [[0], [1]]), (1, [[0, 1]]), (2, [])], "Vote")
     assert text == '2 1\n3 1 2 0\n1 1=2 0\n2 0\n0\n"Alice"\n"Bob \\"B\\""\n"Vote"\n'
+
+
+def test_format_splits_weights_the_reader_would_refuse() -> None:
+    # 4,295,067,305 paper ballots once made a published file that `tally` refused.
+    weight = 4_295_067_305
+    text = format_blt(["A", "B"], 1, [(weight, [[1], [0]]), (2, [[0]])], "Big")
+    election = parse_blt(text)
+    assert all(w <= MAX_WEIGHT for w, _ in election.ballots)
+    assert sum(w for w, r in election.ballots if r == [[1], [0]]) == weight
+    assert election.ballots[-1] == (2, [[0]])
 
 
 def test_format_flattens_newlines_in_names() -> None:

@@ -115,6 +115,10 @@ def test_stv_text_shows_fractional_transfers() -> None:
     out = run(GLASGOW, "-m", "stv").stdout
     assert "Elected: George Redmond, Alison E Thewliss, Ruth Simpson" in out
     assert "1175.68920" in out  # round 2: Thewliss after Redmond's surplus
+    # The round's note is a code in the result, words in the report.
+    assert "(elected without the quota: no more continuing candidates than seats)" in out
+    data = json.loads(run(GLASGOW, "-m", "stv", "--format", "json").stdout)
+    assert data["rounds"][-1]["note"] == "elected_without_quota"
 
 
 def test_single_winner_method_on_a_multi_seat_file() -> None:
@@ -127,6 +131,26 @@ def test_seats_option_overrides_the_file() -> None:
     data = json.loads(run(GLASGOW, "-m", "stv", "--seats", "1", "--format", "json").stdout)
     assert data["seats"] == 1
     assert len(data["winners"]) == 1
+
+
+def test_tie_break_names_candidates_as_the_file_spells_them(tmp_path: Path) -> None:
+    # Glasgow files pad names: "Kieran  Wild " (two spaces inside, one at the end).
+    path = write(tmp_path, '2 1\n1 1 2 0\n1 2 1 0\n0\n"Ann Lee"\n"Kieran  Wild "\n"Tied"\n')
+    for typed in ("Kieran  Wild ", "Kieran  Wild ,Ann Lee", "Kieran Wild", " Kieran  Wild "):
+        result = run(path, "-m", "irv", "--tie-break", typed, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["tie_break"] == ["Kieran  Wild ", "Ann Lee"]
+        assert json.loads(result.stdout)["winners"] == ["Kieran  Wild "]
+
+
+def test_a_tie_is_reported_as_a_tie_and_a_cycle_as_a_cycle(tmp_path: Path) -> None:
+    out = run(write(tmp_path, TIED), "-m", "schulze").stdout
+    assert "a cycle" not in out
+    assert "No Condorcet winner, and no cycle: options tie head to head." in out
+    assert "Alice and Bob were tied; the tie-break order decided for Alice." in out
+    cycle = '3 1\n1 1 2 3 0\n1 2 3 1 0\n1 3 1 2 0\n0\n"A"\n"B"\n"C"\n'
+    out = run(write(tmp_path, cycle, "cycle.blt"), "-m", "ranked-pairs").stdout
+    assert "No Condorcet winner: the head-to-head majorities form a cycle." in out
 
 
 def test_tie_break_option(tmp_path: Path) -> None:

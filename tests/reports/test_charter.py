@@ -158,6 +158,31 @@ def test_decision_is_recorded_as_text_and_data():
     assert content["decision"]["turnout"] == {"ballots": 30, "electorate": 50}
 
 
+def test_paper_ballots_never_lift_the_turnout_above_100_percent():
+    # The demo election: 3 members online out of 3, and 39 paper ballots from the room.
+    decision = charter.Decision(
+        vote_id=9,
+        method="schulze",
+        options=(charter.VoteOption(1, "Proposal"), charter.VoteOption(2, "No", True)),
+        winner_option_id=1,
+        ballots=42,
+        electorate=3,
+        quorum_percent=25,
+        quorum_met=True,
+        closed_at=dt.datetime(2026, 1, 5, 17, 0, tzinfo=dt.UTC),
+        paper=39,
+    )
+    content = build(decision=decision)
+    article = next(a for a in content["articles"] if a["key"] == "decision")
+    text = " ".join(article["paragraphs"])
+    assert "3 of 3 members voted (turnout 100%)" in text
+    assert "39 paper ballots counted in the room were added to them" in text
+    assert "1,400" not in text
+    assert content["decision"]["turnout"] == {
+        "ballots": 42, "electorate": 3, "online": 3, "paper": 39
+    }  # fmt: skip
+
+
 def test_apply_alternative_overrides_only_the_fields_it_sets():
     proposal = charter.PartnershipText(
         id=1,

@@ -52,7 +52,7 @@ def test_a_closed_vote_as_pdf(app, db, voted):
     text = pdfs.text(response.body)
     assert "Community garden at the tram depot" in text
     assert "Schulze method" in text
-    assert "2 ballots of 2 members (100%)" in text
+    assert "2 of 2 members voted online (100%)" in text
     assert "Pairwise matrix" in text
     assert "Status quo: no partnership" in text
     assert vote.tie_break_seed in text
@@ -62,6 +62,19 @@ def test_a_closed_vote_as_pdf(app, db, voted):
     assert result["winners"] == vote.result["winners"]
     assert "pdfaid:part" in pdfs.xmp(response.body)
     pdfs.first_page_png(response.body, "vote-report")
+
+
+def test_paper_ballots_never_push_the_reported_turnout_past_100_percent(app, db, voted):
+    from deliberation.votes import services as votes
+
+    scene, vote = voted
+    names = "".join(f'"{n}"\n' for n in range(len(vote.options)))
+    votes.import_paper_ballots(db, vote, f"{len(vote.options)} 1\n40 1 0\n0\n{names}")
+    _close(db, scene, vote)
+    text = pdfs.text(app.get(f"/votes/{vote.id}/report.pdf").body)
+    assert "2 of 2 members voted online (100%); 40 paper ballots" in text
+    assert "42 ballots, online and on paper: the quorum counts them all" in text
+    assert "2,100" not in text
 
 
 def test_the_vote_report_in_french(app, db, voted):

@@ -23,6 +23,7 @@ def build(
     timezone: str = render.DEFAULT_TIMEZONE,
 ) -> registry.ReportData:
     from deliberation.votes.models import CLOSED, Vote
+    from deliberation.votes.turnout import figures as turnout_figures
 
     vote = db.get(Vote, vote_id)
     if vote is None or vote.status != CLOSED or not vote.result:
@@ -45,7 +46,7 @@ def build(
             "method_label": render.translate(locale, charter.METHOD_LABELS[method])
             if method in charter.METHOD_LABELS
             else method,
-            "turnout": result.get("turnout") or {},
+            "turnout": turnout_figures(result.get("turnout") or {}),
             "results_url": f"{base_url}/votes/{vote.id}",
             "blt_url": f"{base_url}/api/v1/votes/{vote.id}/ballots.blt",
             "timezone": timezone,

@@ -148,6 +148,24 @@ def test_bad_elections(app, db, people, body, status):
     )  # fmt: skip
 
 
+def test_schulze_stv_beyond_its_limit_is_refused_with_the_limit(app, db, people):
+    candidates = [f"Candidate {n}" for n in range(1, 12)]  # 11 for 7 seats: too many
+    body = app.post_json(
+        f"/api/v1/assemblies/{people.assembly.id}/elections",
+        {"title": "Board", "method": "schulze-stv", "seats": 7, "candidates": candidates},
+        headers=bearer(db, people.official), status=422,
+    ).json  # fmt: skip
+    message = body["error"]["fields"]["candidates"]
+    assert "at most 9 candidates for 7 seats" in message
+    # The same election by STV, or Schulze STV within the limit, opens.
+    for method, seats, names in (("stv", 7, candidates), ("schulze-stv", 4, candidates)):
+        app.post_json(
+            f"/api/v1/assemblies/{people.assembly.id}/elections",
+            {"title": "Board", "method": method, "seats": seats, "candidates": names},
+            headers=bearer(db, people.official), status=201,
+        )  # fmt: skip
+
+
 @pytest.mark.parametrize("who", ["member", "observer", "outsider"])
 def test_others_may_not_open_elections(app, db, people, who):
     app.post_json(

@@ -25,7 +25,7 @@ GOOD = """3 1
 12 1 2 0
 7 2 1 3 0
 5 3 0
-2 1=2 3 0
+2 1 2 3 0
 1 0
 0
 "Whatever the names say"
@@ -113,6 +113,48 @@ def test_a_malformed_file_imports_nothing(cli_db, tmp_path, text, line):
     message = result.output.strip()
     assert "\n" not in message and "Traceback" not in message
     assert f"line {line}:" in message
+    assert paper_count(url, vote_id) == before
+
+
+def test_expected_must_be_the_files_total(cli_db, tmp_path):
+    url, vote_id, _closed = cli_db
+    before = paper_count(url, vote_id)
+    result = run(url, str(vote_id), write(tmp_path, GOOD), "--expected", "26")
+    assert result.exit_code == 2
+    message = result.output.strip()
+    assert "\n" not in message and "Traceback" not in message
+    assert "the file holds 27 ballots, not the 26 expected" in message
+    assert paper_count(url, vote_id) == before
+    result = run(url, str(vote_id), write(tmp_path, GOOD), "--expected", "27")
+    assert result.exit_code == 0, result.output
+    assert paper_count(url, vote_id) == before + 27
+
+
+# The file that once added 4,295,067,305 paper ballots to a vote of 83 electors.
+HUGE = '3 1\n2147483647 1 0\n2147483647 2 0\n100011 3 0\n0\n"A"\n"B"\n"C"\n'
+
+
+@pytest.mark.parametrize("expected", [None, "4295067305"])
+def test_paper_ballots_are_bounded(cli_db, tmp_path, expected):
+    url, vote_id, _closed = cli_db
+    before = paper_count(url, vote_id)
+    args = [str(vote_id), write(tmp_path, HUGE)]
+    result = run(url, *args, *(["--expected", expected] if expected else []))
+    assert result.exit_code == 2
+    message = result.output.strip()
+    assert "\n" not in message and "Traceback" not in message
+    assert "the file holds 4295067305 ballots" in message
+    limit = "1000000" if expected else "1000"
+    assert f"at most {limit} paper ballots" in message
+    assert paper_count(url, vote_id) == before
+
+
+def test_equal_ranks_are_refused_where_the_method_refuses_them(cli_db, tmp_path):
+    url, vote_id, _closed = cli_db  # an STV election: one candidate per rank online too
+    before = paper_count(url, vote_id)
+    result = run(url, str(vote_id), write(tmp_path, '3 1\n4 1 2 0\n2 1=2 3 0\n0\n"A"\n"B"\n"C"\n'))
+    assert result.exit_code == 2
+    assert "line 3:" in result.output and "equal ranks" in result.output
     assert paper_count(url, vote_id) == before
 
 

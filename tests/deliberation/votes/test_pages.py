@@ -158,8 +158,8 @@ def test_a_facilitator_closes_from_the_page(app, db, people, vote):
     )  # fmt: skip
     page = done.follow()
     assert "The vote is closed" in page.text and "Adopted" in page.text
-    assert "1 ballot for an electorate of" in page.text  # one ballot, not "1 ballots"
-    assert "Turnout: 1 ballot out of" in page.text
+    assert "online and on paper: 1 ballot." in page.text  # one ballot, not "1 ballots"
+    assert "Ballots counted for the quorum: 1 ballot;" in page.text
     db.refresh(vote)
     assert vote.status == "closed"
     # Closing again just says so.
@@ -197,7 +197,7 @@ def test_the_results_page_explains_the_count(app, closed):
     vote, receipt = closed
     page = app.get(f"/votes/{vote.id}")
     text = page.text
-    assert "Adopted" in text and "3 ballots for an electorate of 3" in text
+    assert "Adopted" in text and "3 of the 3 people in the electorate voted online (100%)" in text
     # The pairwise matrix as a real table, and as a heat-map that points to it.
     assert (
         'id="pairwise-table"' in text and '<th scope="col">' in text and '<th scope="row">' in text
@@ -213,6 +213,81 @@ def test_the_results_page_explains_the_count(app, closed):
     assert "was counted" in checked.text
     missing = app.get(f"/votes/{vote.id}", {"receipt": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"})
     assert "No counted ballot has this receipt." in missing.text
+
+
+def test_turnout_never_passes_100_percent_with_paper_ballots(app, db, people, election):
+    # The demo's election: 3 online voters, 39 paper ballots, an electorate of 3.
+    a, b, c, _d = option_ids(election)
+    for who, ranking in ((people.member, [a]), (people.voter, [b]), (people.facilitator, [c])):
+        services.cast_ballot(db, election, who, ranking)
+    services.import_paper_ballots(db, election, '4 2\n39 1 2 0\n0\n"A"\n"B"\n"C"\n"D"\n')
+    services.close_vote(db, election, people.official)
+    db.commit()
+    text = app.get(f"/votes/{election.id}").text
+    assert "1,400" not in text and "1,300" not in text
+    assert "3 of the 3 people in the electorate voted online (100%)." in text
+    assert "39 paper ballots counted at the assembly" in text
+    assert "The quorum counts every ballot, online and on paper: 42 ballots." in text
+
+
+def test_a_two_option_tie_is_called_a_tie_not_a_cycle(app, db, people, vote):
+    proposal, status_quo = option_ids(vote)
+    services.cast_ballot(db, vote, people.member, [proposal, status_quo])
+    services.cast_ballot(db, vote, people.voter, [status_quo, proposal])
+    result = services.close_vote(db, vote, people.official)
+    db.commit()
+    text = app.get(f"/votes/{vote.id}").text
+    assert "cycle, which the method resolves" not in text
+    assert "and there is no cycle: some options are tied." in text
+    labels = {o.id: o.display_label("en") for o in vote.options}
+    winner = result["winners"][0]
+    tied = ", ".join(labels[i] for i in result["tie"]["candidates"])
+    assert f"It was a tie between {tied}; the tie-break order published when voting" in text
+    assert f"decided for {labels[winner]}." in text
+    assert result["tie"] == {"candidates": result["tie_break"], "winners": [winner]}
+
+
+def test_the_outcome_chart_orders_the_options_with_their_head_to_head_wins(
+    app, db, people, partnership
+):
+    from deliberation.services import alternatives
+
+    alternatives.propose(db, partnership, people.member, "One year only", "Shorter.")
+    vote = services.open_partnership_vote(db, partnership, people.official, method="ranked-pairs")
+    a, b, c = option_ids(vote)
+    services.cast_ballot(db, vote, people.member, [b, a, c])
+    services.cast_ballot(db, vote, people.voter, [b, c, a])
+    services.cast_ballot(db, vote, people.facilitator, [a, b, c])
+    services.close_vote(db, vote, people.official)
+    db.commit()
+    text = app.get(f"/votes/{vote.id}").text
+    svg = re.search(r'<svg id="outcome-chart" role="img"(.*?)</svg>', text, re.S)
+    assert svg and 'aria-labelledby="outcome-chart-title outcome-chart-desc"' in svg.group(0)
+    labels = {o.id: o.display_label("en") for o in vote.options}
+    # b beats both, a beats c, c beats nobody: that order, with 2/2, 1/2, 0/2.
+    places = re.findall(r">(\d)\. ([^<]+)</text>", svg.group(1))
+    assert [(n, label[:15]) for n, label in places] == [
+        ("1", labels[b][:15]),
+        ("2", labels[a][:15]),
+        ("3", labels[c][:15]),
+    ]  # fmt: skip  (long labels are shortened in the picture)
+    assert re.findall(r'class="wins">([^<]+)</text>', svg.group(1)) == ["2/2 ✓", "1/2", "0/2"]
+    assert 'href="#pairwise-table"' in text
+
+
+def test_a_real_cycle_is_called_a_cycle(app, db, people, partnership):
+    from deliberation.services import alternatives
+
+    alternatives.propose(db, partnership, people.member, "One year only", "Shorter.")
+    vote = services.open_partnership_vote(db, partnership, people.official)
+    a, b, c = option_ids(vote)
+    services.cast_ballot(db, vote, people.member, [a, b, c])
+    services.cast_ballot(db, vote, people.voter, [b, c, a])
+    services.cast_ballot(db, vote, people.facilitator, [c, a, b])
+    services.close_vote(db, vote, people.official)
+    db.commit()
+    text = app.get(f"/votes/{vote.id}").text
+    assert "there is a cycle, which the method resolves." in text
 
 
 def test_irv_results_have_rounds_and_bars(app, db, people, partnership):
@@ -250,6 +325,11 @@ def test_election_results_show_the_elected(app, db, people, election):
     text = app.get(f"/votes/{election.id}").text
     assert "Elected, in order of election:" in text and "<strong>Ana, Bo</strong>" in text
     assert "quota: 2" in text
+    # The count's note is stored as a code and worded for the reader.
+    assert any(step.get("note") == "elected_without_quota" for step in election.result["rounds"])
+    assert "elected without the quota: no more continuing candidates than seats" in text
+    assert "elected_without_quota" not in text
+    assert "elected_without_quota" not in app.get(f"/votes/{election.id}?_LOCALE_=fr").text
 
 
 def test_the_receipts_list(app, closed):
@@ -380,6 +460,20 @@ def test_bad_election_forms_are_shown_again(app, db, people):
         status=422,
     )  # fmt: skip
     assert "More seats than candidates." in page.text
+    assert db.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+def test_a_schulze_stv_election_too_big_to_count_is_refused_by_the_form(app, db, people):
+    log_in(app, people.official.email)
+    token = csrf_token(app, f"/assemblies/{people.assembly.id}/elections/new")
+    names = "\n".join(f"Candidate {n}" for n in range(1, 15))
+    page = app.post(
+        f"/assemblies/{people.assembly.id}/elections/new",
+        {"csrf_token": token, "title": "Board", "method": "schulze-stv", "seats": "5",
+         "candidates": names},
+        status=422,
+    )  # fmt: skip
+    assert "Schulze STV can count at most 9 candidates for 5 seats" in page.text
     assert db.scalar(select(func.count()).select_from(Vote)) == 0
 
 

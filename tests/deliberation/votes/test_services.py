@@ -232,7 +232,9 @@ def test_close_counts_publishes_and_moves_the_partnership(db, people, partnershi
     services.cast_ballot(db, vote, people.facilitator, [status_quo, proposal])
     result = services.close_vote(db, vote, people.facilitator)
     assert result["outcome"] == "adopted" and result["winners"] == [proposal]
-    assert result["turnout"] == {"ballots": 3, "online": 3, "paper": 0, "electorate": 3}
+    assert result["turnout"] == {
+        "ballots": 3, "online": 3, "paper": 0, "electorate": 3, "online_share": 1.0
+    }  # fmt: skip
     assert result["quorum_met"] is True and result["method"] == "schulze"
     assert result["pairwise"][str(proposal)][str(status_quo)] == 2
     assert result["tie_break"] == vote.tie_break
@@ -393,7 +395,9 @@ def test_paper_ballots_count_in_the_turnout(db, people, vote):
     assert sum(calls) == 4  # file lines written
     services.cast_ballot(db, vote, people.member, [option_ids(vote)[1]])
     result = services.close_vote(db, vote, people.official)
-    assert result["turnout"] == {"ballots": 8, "online": 1, "paper": 7, "electorate": 3}
+    assert result["turnout"] == {
+        "ballots": 8, "online": 1, "paper": 7, "electorate": 3, "online_share": 1 / 3
+    }  # fmt: skip
     assert result["ballots"] == 7  # the blank paper ballot is not counted for an option
     proposal, status_quo = option_ids(vote)
     assert result["pairwise"][str(proposal)][str(status_quo)] == 3
@@ -416,6 +420,30 @@ def test_malformed_paper_ballots_import_nothing(db, people, vote, blt, line):
         services.import_paper_ballots(db, vote, blt)
     assert error.value.line == line
     assert db.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_irv_refuses_equal_ranks_on_paper_as_online(db, people, partnership):
+    vote = services.open_partnership_vote(db, partnership, people.official, method="irv")
+    with pytest.raises(services.PaperBallotError) as error:
+        services.import_paper_ballots(db, vote, '2 1\n# room 2\n3 1 2 0\n\n1 1=2 0\n0\n"A"\n"B"\n')
+    assert error.value.line == 5
+    assert "equal ranks" in str(error.value)
+    assert db.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_paper_ballots_are_bounded_by_the_electorate_or_a_room(db, people, vote):
+    assert vote.electorate_size < services.PAPER_ROOM
+    limit = services.paper_limit(vote)
+    assert limit == services.PAPER_ROOM
+    services.import_paper_ballots(db, vote, f'2 1\n{limit - 1} 1 0\n0\n"A"\n"B"\n')
+    with pytest.raises(services.PaperBallotError) as error:
+        services.import_paper_ballots(db, vote, '2 1\n2 2 0\n0\n"A"\n"B"\n')
+    assert f"it already has {limit - 1}" in str(error.value)
+    # Declared by the assembly, the count may go further.
+    assert services.import_paper_ballots(db, vote, '2 1\n2 2 0\n0\n"A"\n"B"\n', expected=2) == 2
+    with pytest.raises(services.PaperBallotError):
+        services.import_paper_ballots(db, vote, '2 1\n2 2 0\n0\n"A"\n"B"\n', expected=3)
+    assert services.turnout_so_far(db, vote)["paper"] == limit + 1
 
 
 def test_no_paper_ballots_once_closed(db, people, vote):

@@ -172,3 +172,14 @@ def test_lists(db, cast):
     assert len(services.for_assembly(db, cast.assembly.id, assembly)) == 2
     assert len(services.for_assembly(db, cast.assembly.id, frozenset({999}))) == 1
     assert services.count(db, services.Query(status="deliberation")) == 1
+
+
+def test_a_commons_or_assembly_page_shows_only_its_latest_partnerships(db, cast):
+    made = [
+        helpers.make_partnership(db, cast.official, cast.assembly, cast.commons, title=f"Pact {n}")
+        for n in range(services.SECTION_SIZE + 2)
+    ]
+    latest = {p.id for p in made[-services.SECTION_SIZE :]}
+    drafts = services.ALL_DRAFTS  # they are drafts: an official's view
+    assert {p.id for p in services.for_commons(db, cast.commons.id, drafts)} == latest
+    assert {p.id for p in services.for_assembly(db, cast.assembly.id, drafts)} == latest
