@@ -332,3 +332,18 @@ def test_serve_builds_the_app_and_freezes_its_startup_objects(runner, db_url, mo
     assert callable(served["app"])
     # Full collections no longer walk the routes, mappers and templates built at startup.
     assert served["registry_frozen"]
+
+
+def test_serve_refuses_a_short_production_secret_saying_how_to_make_one(
+    runner, db_url, monkeypatch
+):
+    import waitress
+
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: pytest.fail("served"))
+    monkeypatch.setenv("PARTNERSTATE_ENV", "production")
+    monkeypatch.setenv("PARTNERSTATE_SECRET", "too-short")
+    monkeypatch.setenv("PARTNERSTATE_BASE_URL", "https://city.example")
+    result = run(runner, "serve", "--db", db_url)
+    assert result.exit_code != 0
+    assert "PARTNERSTATE_SECRET is too short" in result.output
+    assert "secrets.token_urlsafe" in result.output
