@@ -116,7 +116,8 @@ def _check_text(request: Any) -> None:
             problem = json_body.problem(request.body.decode("utf-8"))
             if problem is not None:
                 raise Refused(400, JSON_PROBLEMS[problem])
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, DeprecationWarning):
+        # WebOb *raises* DeprecationWarning for a form declaring a charset other than UTF-8.
         raise Refused(400, NOT_UTF8) from None
     except ValueError:
         # WebOb's form parser: a multipart body without a boundary, a broken part.

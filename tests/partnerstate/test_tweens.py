@@ -36,6 +36,20 @@ def test_a_multipart_form_without_a_boundary_is_a_400_page(app, path):
     assert "The form could not be read." in response.text
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded; charset=latin-1",
+        "multipart/form-data; charset=nope; boundary=x",
+    ],
+)
+def test_a_form_in_another_charset_than_utf8_is_a_400_page(app, content_type):
+    body = b'--x\r\nContent-Disposition: form-data; name="email"\r\n\r\na\r\n--x--\r\n'
+    response = _raw(app, "/login", body, content_type)
+    assert response.status_int == 400
+    assert "The form or the JSON body is not valid UTF-8." in response.text
+
+
 @pytest.mark.parametrize("path", ["/api/v1/tokens", "/api/v1/commons"])
 def test_a_multipart_api_body_without_a_boundary_is_a_400_json_error(app, path):
     response = _raw(app, path, b"x", "multipart/form-data; boundary=")
