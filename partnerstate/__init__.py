@@ -16,7 +16,7 @@ from partnerstate.settings import AppSettings, load_settings
 INCLUDES = (
     # Sessions and CSRF first: everything after may rely on request.session.
     "partnerstate.sessions",
-    # A request that is not valid UTF-8 is refused before anything decodes it.
+    # Requests no view can handle (not UTF-8, too large, NUL bytes…) are refused first.
     "partnerstate.tweens",
     # pyramid_retry wraps pyramid_tm so that a retried request gets a fresh transaction.
     "pyramid_retry",
