@@ -98,6 +98,7 @@ def includeme(config: Any) -> None:
     route("assemblies.verify", base + "/verify", factory=CONTEXT)
     route("assemblies.redeem", base + "/redeem", factory=CONTEXT)
     route("assemblies.census", base + "/census", factory=CONTEXT)
+    config.accept_uploads("assemblies.census")  # a census file, up to 200 MB
     route("assemblies.invitations", base + "/invitations", factory=CONTEXT)
     route("assemblies.meetings", base + "/meetings", factory=CONTEXT)
     route("assemblies.meeting_new", base + "/meetings/new", factory=CONTEXT)

@@ -16,7 +16,7 @@ from partnerstate.settings import AppSettings, load_settings
 INCLUDES = (
     # Sessions and CSRF first: everything after may rely on request.session.
     "partnerstate.sessions",
-    # A request that is not valid UTF-8 is refused before anything decodes it.
+    # Requests no view can handle (not UTF-8, too large, NUL bytes…) are refused first.
     "partnerstate.tweens",
     # pyramid_retry wraps pyramid_tm so that a retried request gets a fresh transaction.
     "pyramid_retry",
@@ -41,6 +41,9 @@ def make_configurator(
     pyramid_settings = dict(ini_settings or {})
     pyramid_settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     pyramid_settings.setdefault("retry.attempts", 3)
+    # pyramid_tm would look the user up to label the transaction, outside the exception
+    # views: with the database down, that lookup was a bare 500. Nothing reads the label.
+    pyramid_settings.setdefault("tm.annotate_user", False)
     pyramid_settings["pyramid.default_locale_name"] = settings.default_locale
     config = Configurator(settings=pyramid_settings)
     config.registry["partnerstate.settings"] = settings

@@ -43,6 +43,7 @@ STATUS_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     410: "gone",
+    413: "too_large",
     422: "invalid",
     429: "too_many_requests",
     500: "server_error",

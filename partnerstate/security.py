@@ -15,6 +15,7 @@ from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.request import RequestLocalCache
 from pyramid.security import Allowed, Denied
 
+from partnerstate import outage
 from partnerstate import permissions as perms
 from partnerstate.database import utcnow
 from partnerstate.models import User
@@ -74,6 +75,8 @@ class SecurityPolicy:
         self._acl = ACLHelper()
 
     def _load_identity(self, request: Any) -> User | None:
+        if outage.is_down(request):
+            return None  # no one can be looked up; the 503 page renders as for a visitor
         if is_api_request(request):
             token = bearer_token(request)
             return accounts.user_for_token(request.db, token) if token else None

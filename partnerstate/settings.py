@@ -12,6 +12,9 @@ import secrets
 from dataclasses import dataclass, field
 
 DEFAULT_DATABASE_URL = "sqlite:///partnerstate.sqlite"
+# Shorter secrets can be guessed offline from one signed cookie.
+MIN_PRODUCTION_SECRET = 32
+MIB = 1024 * 1024
 
 
 class SettingsError(RuntimeError):
@@ -44,6 +47,10 @@ class AppSettings:
     smtp_url: str = ""
     mail_from: str = "partnerstate <noreply@localhost>"
     mail_folder: str = ""
+    # Request bodies above these sizes are refused (413) before anything reads them.
+    max_body_bytes: int = MIB
+    # Only on the routes that take a file (a census, a charter's signed scan).
+    max_upload_bytes: int = 256 * MIB
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -70,10 +77,17 @@ _SOURCES: list[tuple[str, str, type]] = [
     ("smtp_url", "PARTNERSTATE_SMTP_URL", str),
     ("mail_from", "PARTNERSTATE_MAIL_FROM", str),
     ("mail_folder", "PARTNERSTATE_MAIL_FOLDER", str),
+    ("max_body_bytes", "PARTNERSTATE_MAX_BODY_BYTES", int),
+    ("max_upload_bytes", "PARTNERSTATE_MAX_UPLOAD_BYTES", int),
 ]
 
 # Where links in mails point when no PARTNERSTATE_BASE_URL is set (development only).
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:6543"
+
+HOW_TO_GENERATE_ONE = (
+    "make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))' "
+    "and keep it in PARTNERSTATE_SECRET"
+)
 
 
 def _convert(value: object, kind: type, name: str) -> object:
@@ -93,7 +107,8 @@ def load_settings(
     """Merge ini settings (``partnerstate.NAME``) and the environment into AppSettings.
 
     In production a missing secret is an error: sessions signed with a secret that
-    changes at each start would log everyone out, and a guessable one is worse.
+    changes at each start would log everyone out, and a guessable one is worse; so is
+    one shorter than ``MIN_PRODUCTION_SECRET`` characters.
     """
     ini = ini or {}
     environ = os.environ if environ is None else environ
@@ -110,14 +125,24 @@ def load_settings(
     if not settings.secret:
         if settings.production:
             raise SettingsError(
-                "PARTNERSTATE_SECRET is required in production (a long random string)"
+                f"PARTNERSTATE_SECRET is required in production (a long random string): "
+                f"{HOW_TO_GENERATE_ONE}"
             )
         # Development: a fresh secret per process is acceptable (logs out on restart).
         settings = AppSettings(**{**settings.__dict__, "secret": secrets.token_hex(32)})
+    if settings.production and len(settings.secret) < MIN_PRODUCTION_SECRET:
+        raise SettingsError(
+            f"PARTNERSTATE_SECRET is too short for production: {len(settings.secret)} "
+            f"characters, at least {MIN_PRODUCTION_SECRET} are needed; {HOW_TO_GENERATE_ONE}"
+        )
     if settings.production and not settings.base_url:
         raise SettingsError(
             "PARTNERSTATE_BASE_URL is required in production (e.g. https://participate.example.org):"
             " every link in a mail is built from it"
+        )
+    if settings.max_body_bytes < 1 or settings.max_upload_bytes < settings.max_body_bytes:
+        raise SettingsError(
+            "PARTNERSTATE_MAX_BODY_BYTES must be positive and at most PARTNERSTATE_MAX_UPLOAD_BYTES"
         )
     return settings
 

@@ -31,6 +31,7 @@ def includeme(config: Any) -> None:
     config.add_route("charters.sign", r"/charters/{id:\d+}/sign", factory=CHARTER)
     config.add_route("charters.scans", r"/charters/{id:\d+}/scans", factory=CHARTER)
     config.add_route("charters.withdraw", r"/charters/{id:\d+}/withdraw", factory=CHARTER)
+    config.accept_uploads("charters.scans")  # the signed paper charter, scanned
     config.add_route(
         "charters.scan_file", r"/charters/{id:\d+}/scans/{scan_id:\d+}.pdf", factory=CHARTER
     )
@@ -56,6 +57,7 @@ def includeme(config: Any) -> None:
     config.add_route("api.charter.signatures", "/api/v1/charters/{id}/signatures", factory=CHARTER)
     config.add_route("api.charter.scans", "/api/v1/charters/{id}/scans", factory=CHARTER)
     config.add_route("api.charter.withdrawal", "/api/v1/charters/{id}/withdrawal", factory=CHARTER)
+    config.accept_uploads("api.charter.scans")
     config.add_route(
         "api.partnership.charter", "/api/v1/partnerships/{id}/charter", factory=PARTNERSHIP
     )

@@ -21,6 +21,7 @@ from deliberation.debate_models import Argument
 from partnerstate.choices import one_of
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
+from partnerstate.ids import is_id
 from partnerstate.mail import notices
 from partnerstate.models import User
 from partnerstate.partnerships import membership
@@ -106,7 +107,7 @@ def post(
     position = clean_stance(stance)
     parent = None
     if parent_id is not None:
-        parent = get(db, partnership, parent_id) if isinstance(parent_id, int) else None
+        parent = get(db, partnership, parent_id) if is_id(parent_id) else None
         if parent is None:
             message = _("There is no such post in this deliberation.")
             raise Invalid(message, {"parent_id": message})

@@ -18,14 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from partnerstate.commons import taxonomy as commons_tx
 from partnerstate.commons.models import Commons
 from partnerstate.database import utcnow
 from partnerstate.i18n import _
-from partnerstate.ids import MAX_ID
+from partnerstate.ids import is_id
 from partnerstate.localized import pick
 from partnerstate.models import AuditEntry, User
 from partnerstate.partnerships import lifecycle, membership, validation
@@ -79,6 +79,10 @@ class Query:
 
 
 def _filtered(statement: Any, query: Query) -> Any:
+    wanted_ids = (query.commons_id, query.assembly_id)
+    if any(wanted is not None and not is_id(wanted) for wanted in wanted_ids):
+        # No row has an id beyond the database's integers (which would refuse the number).
+        return statement.where(false())
     if query.drafts is not ALL_DRAFTS:
         statement = statement.where(
             (Partnership.status != Status.DRAFT) | Partnership.assembly_id.in_(sorted(query.drafts))  # type: ignore[arg-type]
@@ -224,12 +228,12 @@ def check_draft(
     problem. Saves nothing: a page whose form refused some inputs calls it too, so that
     every problem shows at once."""
     errors: dict[str, Any] = {}
-    assembly = membership.get_assembly(db, assembly_id) if _is_id(assembly_id) else None
+    assembly = membership.get_assembly(db, assembly_id) if is_id(assembly_id) else None
     if assembly_id in (None, ""):
         errors["assembly_id"] = _("Choose an assembly.")
     elif assembly is None:
         errors["assembly_id"] = _("There is no assembly with this number.")
-    commons = db.get(Commons, commons_id) if _is_id(commons_id) else None
+    commons = db.get(Commons, commons_id) if is_id(commons_id) else None
     if commons_id in (None, ""):
         errors["commons_id"] = _("Choose a commons.")
     elif commons is None:
@@ -307,10 +311,6 @@ def draft(
         commons_id=partnership.commons_id,
     )
     return partnership
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def check_edit(

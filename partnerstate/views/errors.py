@@ -8,7 +8,9 @@ from typing import Any
 from pyramid.exceptions import BadCSRFToken, PredicateMismatch
 from pyramid.httpexceptions import HTTPException, HTTPSeeOther
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+from sqlalchemy import exc
 
+from partnerstate import outage
 from partnerstate.api import error_response
 from partnerstate.i18n import _
 
@@ -144,6 +146,44 @@ def http_error(exc: HTTPException, request: Any) -> Any:
     request.response.status = exc.code
     title, explanation = STATUS_TEXTS.get(exc.code, (exc.title, exc.explanation))
     return {"title": title, "message": exc.detail or explanation}
+
+
+UNAVAILABLE_TITLE = _("Temporarily unavailable")
+UNAVAILABLE_MESSAGE = _(
+    "The site cannot reach its database just now. Nothing you entered was saved; "
+    "please try again in a few minutes."
+)
+
+
+def _unavailable(exc: Exception, request: Any) -> None:
+    log.error("database unreachable on %s: %s", request.path, exc)
+    # Before anything renders: the page must not look the user up again.
+    outage.mark_down(request)
+
+
+# Errors of the connection rather than of the statement: an unreachable server, a dropped
+# connection, a pool that cannot hand one out, a database file that cannot be opened.
+# A bad statement or bad data (ProgrammingError, DataError…) is no outage: still a 500.
+@exception_view_config(exc.OperationalError, renderer="error.jinja2", api_path=False)
+@exception_view_config(exc.InterfaceError, renderer="error.jinja2", api_path=False)
+@exception_view_config(exc.DisconnectionError, renderer="error.jinja2", api_path=False)
+@exception_view_config(exc.TimeoutError, renderer="error.jinja2", api_path=False)
+def database_unavailable(exc: Exception, request: Any) -> dict[str, Any]:
+    _unavailable(exc, request)
+    request.response.status = 503
+    request.response.headers["Retry-After"] = outage.RETRY_AFTER
+    return {"title": UNAVAILABLE_TITLE, "message": UNAVAILABLE_MESSAGE}
+
+
+@exception_view_config(exc.OperationalError, api_path=True)
+@exception_view_config(exc.InterfaceError, api_path=True)
+@exception_view_config(exc.DisconnectionError, api_path=True)
+@exception_view_config(exc.TimeoutError, api_path=True)
+def api_database_unavailable(exc: Exception, request: Any) -> Any:
+    _unavailable(exc, request)
+    return error_response(
+        request, 503, UNAVAILABLE_MESSAGE, headers={"Retry-After": outage.RETRY_AFTER}
+    )
 
 
 @exception_view_config(Exception, renderer="error.jinja2", api_path=False)

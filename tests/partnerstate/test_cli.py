@@ -423,3 +423,18 @@ def test_worker_once_delivers_the_outbox_to_the_mail_folder(runner, db_url, tmp_
     assert result.exit_code == 0, result.output
     [written] = list((tmp_path / "mail").iterdir())
     assert "To: zoe@example.org" in written.read_text()
+
+
+def test_serve_refuses_a_short_production_secret_saying_how_to_make_one(
+    runner, db_url, monkeypatch
+):
+    import waitress
+
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: pytest.fail("served"))
+    monkeypatch.setenv("PARTNERSTATE_ENV", "production")
+    monkeypatch.setenv("PARTNERSTATE_SECRET", "too-short")
+    monkeypatch.setenv("PARTNERSTATE_BASE_URL", "https://city.example")
+    result = run(runner, "serve", "--db", db_url)
+    assert result.exit_code != 0
+    assert "PARTNERSTATE_SECRET is too short" in result.output
+    assert "secrets.token_urlsafe" in result.output

@@ -58,7 +58,7 @@ def test_environment_overrides_ini():
         },
         environ={
             "PARTNERSTATE_DATABASE_URL": "postgresql://db.example/city",
-            "PARTNERSTATE_SECRET": "env-secret",
+            "PARTNERSTATE_SECRET": "env-secret-" + "e" * 32,
             "PARTNERSTATE_ENV": "production",
             "PARTNERSTATE_THROTTLE_WINDOW_SECONDS": "120",
             "PARTNERSTATE_THROTTLE_DELAY_SECONDS": "5",
@@ -67,7 +67,7 @@ def test_environment_overrides_ini():
         },
     )
     assert settings.database_url == "postgresql://db.example/city"
-    assert settings.secret == "env-secret"
+    assert settings.secret == "env-secret-" + "e" * 32
     assert settings.production
     assert settings.throttle_window_seconds == 120
     assert settings.throttle_delay_seconds == 5
@@ -91,6 +91,45 @@ def test_production_without_a_secret_is_an_error():
         load_settings({}, environ={"PARTNERSTATE_ENV": "production"})
 
 
+@pytest.mark.parametrize("secret", ["changeme", "x" * 31])
+def test_production_refuses_a_short_secret_and_says_how_to_make_one(secret):
+    environ = {"PARTNERSTATE_ENV": "production", "PARTNERSTATE_SECRET": secret}
+    with pytest.raises(SettingsError) as raised:
+        load_settings({}, environ=environ)
+    message = str(raised.value)
+    assert "PARTNERSTATE_SECRET is too short" in message and "at least 32" in message
+    assert "secrets.token_urlsafe" in message
+    assert secret not in message  # a secret, even a bad one, stays out of the logs
+
+
+def test_production_accepts_a_secret_of_32_characters():
+    environ = {
+        "PARTNERSTATE_ENV": "production",
+        "PARTNERSTATE_SECRET": "s" * 32,
+        "PARTNERSTATE_BASE_URL": "https://participate.example.org",
+    }
+    assert load_settings({}, environ=environ).secret == "s" * 32
+
+
+def test_development_keeps_a_short_secret():
+    assert load_settings({}, environ={"PARTNERSTATE_SECRET": "dev"}).secret == "dev"
+
+
+def test_body_caps_default_to_one_mebibyte_and_are_configurable():
+    settings = load_settings({}, environ={})
+    assert settings.max_body_bytes == 1024 * 1024
+    assert settings.max_upload_bytes > 200 * 1024 * 1024  # a census file is up to 200 MB
+    settings = load_settings(
+        {"partnerstate.max_body_bytes": "2048"}, environ={"PARTNERSTATE_MAX_UPLOAD_BYTES": "4096"}
+    )
+    assert (settings.max_body_bytes, settings.max_upload_bytes) == (2048, 4096)
+
+
+def test_a_body_cap_above_the_upload_cap_is_an_error():
+    with pytest.raises(SettingsError, match="PARTNERSTATE_MAX_BODY_BYTES"):
+        load_settings({}, environ={"PARTNERSTATE_MAX_BODY_BYTES": "0"})
+
+
 def test_unknown_environment_is_an_error():
     with pytest.raises(SettingsError, match="PARTNERSTATE_ENV"):
         load_settings({}, environ={"PARTNERSTATE_ENV": "staging"})
@@ -103,7 +142,9 @@ def test_a_number_that_is_not_a_number_is_an_error():
 
 def test_production_without_a_base_url_is_an_error():
     with pytest.raises(SettingsError, match="PARTNERSTATE_BASE_URL"):
-        load_settings({}, environ={"PARTNERSTATE_ENV": "production", "PARTNERSTATE_SECRET": "s"})
+        load_settings(
+            {}, environ={"PARTNERSTATE_ENV": "production", "PARTNERSTATE_SECRET": "s" * 40}
+        )
 
 
 def test_mail_settings_and_their_defaults(tmp_path):
