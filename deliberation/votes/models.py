@@ -167,8 +167,8 @@ class Ballot(Base):
         # The vote first: PostgreSQL partitions the table by vote (migration 0009), and a
         # partitioned table's key must hold the partition column.
         PrimaryKeyConstraint("vote_id", "receipt"),
-        # The close reads only this index (it covers the GROUP BY and the sums).
-        Index("ix_ballots_vote_id_ranking", "vote_id", "ranking", "source", "weight"),
+        # No other index: the close rewrites the ballots and would have to build every
+        # index again (migration 0018). Its GROUP BY reads the vote's rows by the key.
         # SQLite: rows stored in key order, with no hidden insertion-order rowid. The
         # close still rewrites them, since the bytes inside pages keep the order of
         # writing (deliberation/votes/storage.py). PostgreSQL: one partition per vote.
