@@ -14,6 +14,7 @@ import datetime as dt
 from sqlalchemy import event, text
 
 from deliberation.votes import services
+from deliberation.votes.models import Ballot
 
 
 def _vote_with_two_ballots(db, people):
@@ -45,6 +46,19 @@ def test_a_closed_votes_ballots_leave_the_ranking_index(db, people):
     grouped, by_source = services.grouped_ballots(db, vote)
     assert sorted(weight for weight, _ranking in grouped) == [1, 1]
     assert by_source["online"] == 2
+
+
+def test_a_small_vote_closed_among_bigger_ones_leaves_the_index_too(db, people):
+    # Another open vote holds most ballots: SQLite rewrites only the closed vote's rows.
+    other = services.open_election(
+        db, people.assembly, people.official, "Treasurer", "stv", 1, ["Di", "Ed"]
+    )
+    for number in range(10):
+        db.add(Ballot(receipt=f"PAPER{number:011d}", vote_id=other.id, ranking="[]", weight=1))
+    vote = _vote_with_two_ballots(db, people)
+    services.close_vote(db, vote, people.official)
+    assert _indexed(db, vote.id) == 0
+    assert _indexed(db, other.id) == 10
 
 
 def test_the_close_groups_an_open_votes_ballots_from_the_index(db, people):
