@@ -346,9 +346,11 @@ def test_after_the_close_nothing_links_a_voter_to_a_ballot(db, people, vote):
     assert db.scalar(select(func.count()).select_from(BallotKey)) == 0
     if partitioned:
         assert db.scalar(text("SELECT to_regclass(:name)"), {"name": partition}) is None
-    # The ballots table has nothing about the voter, by design.
+    # The ballots table has nothing about the voter, by design (``counted`` is the same
+    # for every ballot of a vote: set for all of them by the close).
     columns = {c["name"] for c in inspect(db.connection()).get_columns("ballots")}
-    assert columns == {"receipt", "vote_id", "ranking", "weight", "source"}
+    assert columns == {"receipt", "vote_id", "ranking", "weight", "source", "counted"}
+    assert set(db.scalars(select(Ballot.counted).where(Ballot.vote_id == vote.id))) == {True}
     # Nowhere in the database does a receipt or a voter key appear next to anything
     # else: receipts only in the ballots' own column, voter keys nowhere.
     ballots = {"ballots", f"ballots_v{vote.id}"}  # the table, and on PostgreSQL its partition
