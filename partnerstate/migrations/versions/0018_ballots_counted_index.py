@@ -1,7 +1,7 @@
 """ballots of closed votes leave the ranking index: the close no longer sorts them
 
 Revision ID: 0018
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07 02:30:00
 
 The close rewrites a vote's ballots into fresh storage (migration 0009), and every
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0012"
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
