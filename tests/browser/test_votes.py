@@ -235,7 +235,7 @@ def test_members_rank_a_partnership_on_their_phones_then_anyone_checks_and_recou
     results = visitor.locator("#results")
     expect(results.locator(".outcome")).to_contain_text("Adopted")
     expect(results.locator(".outcome")).to_contain_text(f"Winner: {proposal}")
-    expect(results).to_contain_text("3 ballots for an electorate of 3")
+    expect(results).to_contain_text("3 of the 3 people in the electorate voted online (100%)")
     expect(results).to_contain_text(
         f"{proposal} beats every other option head to head (the Condorcet winner)."
     )
