@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, make_url, select, text
+from sqlalchemy import func, select
 
 from partnerstate import migrate
 from partnerstate.database import make_engine, make_session_factory, utcnow
@@ -27,6 +27,7 @@ from partnerstate.models import OutboxMessage
 from partnerstate.settings import load_settings
 from partnerstate.worker import Worker
 from tests.mailserver import MailServer, Recorder
+from tests.own_database import own_database
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 
@@ -56,22 +57,11 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def postgresql_url() -> Iterator[str]:
-    url = os.environ.get("PARTNERSTATE_TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
+def postgresql_url(tmp_path: Path) -> Iterator[str]:
+    if not os.environ.get("PARTNERSTATE_TEST_DATABASE_URL", "").startswith("postgresql"):
         pytest.skip("needs PARTNERSTATE_TEST_DATABASE_URL on PostgreSQL")
-    parsed = make_url(url)
-    name = f"{parsed.database}_workers"
-    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield parsed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database(tmp_path, "workers") as url:
+        yield url
 
 
 def _fill(url: str, server: MailServer, count: int) -> list[str]:
