@@ -25,6 +25,10 @@ API_PREFIX = "/api/"
 # The cookie holds the server-side session's id, never the user id: ending the session in
 # the database (sign-out, password change) is then enough to make a copied cookie worthless.
 SESSION_KEY = "sid"
+# What a visitor started before signing in and finishes after it (an invitation link they
+# opened): kept when the session is renewed at sign-in, dropped at sign-out.
+PENDING_INVITATION = "pending_invitation"
+KEPT_ACROSS_SIGN_IN = (PENDING_INVITATION,)
 
 
 def is_api_request(request: Any) -> bool:
@@ -120,7 +124,9 @@ class SecurityPolicy:
         previous = current_session_id(request)
         if previous is not None:
             sessions.end_session(request.db, previous)
+        kept = {key: request.session[key] for key in KEPT_ACROSS_SIGN_IN if key in request.session}
         request.session.invalidate()
+        request.session.update(kept)
         request.session[SESSION_KEY] = sessions.start_session(request.db, userid)
         request.session.new_csrf_token()
         return []

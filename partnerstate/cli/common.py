@@ -13,7 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from partnerstate.database import load_all_models, make_engine, make_session_factory
-from partnerstate.settings import DEFAULT_DATABASE_URL
+from partnerstate.settings import (
+    DEFAULT_DATABASE_URL,
+    SettingsError,
+    load_settings,
+    public_base_url,
+)
 
 
 def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,6 +37,18 @@ def fail(message: str, status: int = 1) -> NoReturn:
     """Print one line on stderr and exit with ``status`` (no traceback)."""
     click.echo(f"Error: {message}", err=True)
     raise SystemExit(status)
+
+
+def public_address(database_url: str, fallback: str | None = None) -> str:
+    """Where links made by a command (no request to ask) point: PARTNERSTATE_BASE_URL,
+    else ``fallback`` (where ``serve`` listens), else the development address."""
+    ini = {"partnerstate.database_url": database_url}
+    if fallback:
+        ini["partnerstate.base_url"] = fallback  # the environment's value wins over it
+    try:
+        return public_base_url(load_settings(ini))
+    except SettingsError as error:
+        fail(str(error), 2)
 
 
 def open_engine(database_url: str) -> Engine:

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from partnerstate.cli.common import db_option, fail, open_engine
+from partnerstate.cli.common import db_option, fail, open_engine, public_address
 
 
 @click.command("demo-city")
@@ -26,6 +26,7 @@ def demo_city(residents: int, seed: int, database_url: str) -> None:
     from partnerstate.demo_city import build, plan
 
     city_plan = plan.plan_for(residents)
+    base_url = public_address(database_url)  # the charters' verification links
     engine = open_engine(database_url)
     migrate.upgrade(engine)
     session = make_session_factory(engine)()
@@ -36,7 +37,7 @@ def demo_city(residents: int, seed: int, database_url: str) -> None:
         with click.progressbar(
             length=build.progress_total(city_plan), label="Building the city", file=sys.stderr
         ) as bar:
-            city = build.build(session, city_plan, seed, progress=bar.update)
+            city = build.build(session, city_plan, seed, progress=bar.update, base_url=base_url)
         session.commit()
     finally:
         session.close()

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from partnerstate.cli.common import db_option, open_engine
+from partnerstate.cli.common import db_option, open_engine, public_address
 from partnerstate.database import make_session_factory
 from partnerstate.demo import DEFAULT_SITE_URL
 
@@ -16,7 +16,8 @@ from partnerstate.demo import DEFAULT_SITE_URL
 def initialize(database_url: str, demo: bool, site_url: str | None = None) -> None:
     """Migrate to the latest schema, then add the demo city if asked (idempotent).
 
-    ``site_url``: where the demo will be served (its charter links there).
+    ``site_url``: where the demo will be served (its charter links there); by default
+    PARTNERSTATE_BASE_URL, as for every link made outside a request.
     """
     from partnerstate import demo as demo_data
     from partnerstate import migrate
@@ -33,7 +34,7 @@ def initialize(database_url: str, demo: bool, site_url: str | None = None) -> No
         session = make_session_factory(engine)()
         click.echo("Adding the demo city (steps already done are skipped):")
         try:
-            accounts = demo_data.seed(session, site_url or DEFAULT_SITE_URL, _show_step)
+            accounts = demo_data.seed(session, site_url or public_address(database_url), _show_step)
             session.commit()
         finally:
             session.close()
@@ -68,7 +69,8 @@ def _site_url(context: click.Context, parameter: click.Parameter, value: str) ->
     callback=_site_url,
     help=(
         "With --demo: where the demo will be served"
-        " (the demo charter, issued on the first run, links there)."
+        " (the demo charter, issued on the first run, links there;"
+        " default: PARTNERSTATE_BASE_URL if set)."
     ),
 )
 @db_option
@@ -78,4 +80,4 @@ def init(context: click.Context, database_url: str, demo: bool, site_url: str) -
     given = context.get_parameter_source("site_url") is not click.core.ParameterSource.DEFAULT
     if given and not demo:
         raise click.UsageError("--site-url only applies with --demo")
-    initialize(database_url, demo, site_url)
+    initialize(database_url, demo, site_url if given else None)

@@ -7,7 +7,7 @@ import ipaddress
 
 import click
 
-from partnerstate.cli.common import db_option
+from partnerstate.cli.common import db_option, public_address
 from partnerstate.cli.init import initialize
 
 
@@ -60,7 +60,8 @@ def serve(
     from partnerstate.settings import SettingsError
 
     site_url = f"http://{_reachable(host)}:{port}"
-    initialize(database_url, demo, site_url)
+    # The demo charter links where the app is reached: PARTNERSTATE_BASE_URL, else here.
+    initialize(database_url, demo, public_address(database_url, site_url) if demo else None)
     try:
         # Links in mails point here unless PARTNERSTATE_BASE_URL (which wins) says otherwise.
         app = main(

@@ -47,6 +47,7 @@ from partnerstate.partnerships import services as partnerships
 from partnerstate.partnerships.models import Partnership
 from partnerstate.services import accounts
 from partnerstate.services.passwords import hash_password
+from partnerstate.settings import DEVELOPMENT_BASE_URL
 
 BATCH = 2_000
 EMAIL_DOMAIN = "city.example"
@@ -151,6 +152,7 @@ class City:
     open_vote_id: int | None = None
     charter_ids: list[int] = field(default_factory=list)
     largest_deliberation_id: int | None = None
+    base_url: str = DEVELOPMENT_BASE_URL  # where the charters' verification links point
 
 
 def _t(en: str, fr: str) -> dict[str, str]:
@@ -158,9 +160,16 @@ def _t(en: str, fr: str) -> dict[str, str]:
 
 
 def build(
-    db: Session, plan: CityPlan, seed: int = 1, progress: Callable[[int], Any] | None = None
+    db: Session,
+    plan: CityPlan,
+    seed: int = 1,
+    progress: Callable[[int], Any] | None = None,
+    base_url: str = DEVELOPMENT_BASE_URL,
 ) -> City:
     """Fill ``db`` with the city of ``plan``; ``progress(n)`` is told of each batch done.
+
+    ``base_url`` (PARTNERSTATE_BASE_URL for the command) is printed in the charters'
+    verification links: they are issued here, outside any request.
 
     The progress units add up to :func:`progress_total` (``plan``).
     """
@@ -169,7 +178,7 @@ def build(
     official = accounts.find_user_by_email(db, OFFICIAL_EMAIL) or accounts.create_user(
         db, OFFICIAL_EMAIL, "City official", PASSWORD, "official", "en"
     )
-    city = City(official)
+    city = City(official, base_url=base_url.rstrip("/"))
     _assemblies(db, city, plan, seed)
     _census(db, city, plan, tick)
     _members(db, city, plan, rng, tick)
@@ -559,7 +568,7 @@ def _charter(db: Session, city: City, partnership: Partnership, sign: bool) -> N
             commons_signatory_name="Commons steward",
             commons_signatory_role="Steward",
         ),
-        base_url="http://127.0.0.1:6543",
+        base_url=city.base_url,
     )
     city.charter_ids.append(item.id)
     if sign:

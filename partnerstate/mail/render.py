@@ -18,9 +18,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import babel.dates
 import jinja2
 
 from partnerstate import i18n
@@ -65,16 +63,23 @@ def environment(locale: str, timezone: str) -> jinja2.Environment:
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(_translations(locale), newstyle=True)  # type: ignore[attr-defined]
-    zone = ZoneInfo(timezone)
-    env.filters["datetime"] = lambda value, format="medium": babel.dates.format_datetime(
-        value, format=format, tzinfo=zone, locale=locale
+    # Moments are written as pages write them (partnerstate.i18n): in the city's time
+    # zone (PARTNERSTATE_TIMEZONE) and the recipient's language, never UTC nor ISO text.
+    # They travel through jobs as ISO text, so the filters take either.
+    env.filters["datetime"] = lambda value: i18n.datetime_text(_moment(value), locale, timezone)
+    env.filters["date"] = lambda value, format="long": i18n.date_text(
+        _moment(value), locale, timezone, format
     )
-    # Dates travel through jobs as ISO text.
-    env.filters["iso_datetime"] = lambda value, format="long": babel.dates.format_datetime(
-        dt.datetime.fromisoformat(value), format=format, tzinfo=zone, locale=locale
-    )
+    env.filters["time"] = lambda value: i18n.time_text(_moment(value), locale, timezone)
     env.globals["locale"] = locale
     return env
+
+
+def _moment(value: dt.datetime | dt.date | str) -> Any:
+    """A datetime (or date) from a value a template was given, ISO text included."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value
 
 
 def render(template_name: str, locale: str, timezone: str, **context: Any) -> RenderedMail:

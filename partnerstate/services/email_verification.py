@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
@@ -62,14 +63,21 @@ def verify(
     return user
 
 
-def send_link(db: Session, settings: AppSettings, user: User) -> None:
-    """Mail ``user`` the link that confirms their address."""
+def _then(next_path: str | None) -> str:
+    """The query that sends the person on to ``next_path`` (a path on this site)."""
+    return f"?{urlencode({'next': next_path})}" if next_path else ""
+
+
+def send_link(db: Session, settings: AppSettings, user: User, next_path: str | None = None) -> None:
+    """Mail ``user`` the link that confirms their address (then opens ``next_path``, e.g.
+    the invitation they registered for)."""
+    token = make_token(settings, user)
     outbox.enqueue(
         db, settings, kind="email_verification", to=user.email,
         template="mail/verify_email.jinja2",
         locale=mail_locale(user.locale, default=settings.default_locale),
         name=user.display_name,
-        link=f"{public_base_url(settings)}/verify-email/{make_token(settings, user)}",
+        link=f"{public_base_url(settings)}/verify-email/{token}{_then(next_path)}",
     )  # fmt: skip
 
 
@@ -80,20 +88,26 @@ def register(
     display_name: str,
     password: str,
     locale: str | None,
+    next_path: str | None = None,
 ) -> None:
     """Create an unverified account and mail its link; or, if the address has an
-    account, mail its owner instead. The caller answers the same in both cases."""
+    account, mail its owner instead. The caller answers the same in both cases.
+
+    ``next_path`` (a path on this site, already checked) is where either mail's link
+    leads afterwards: the verification link, or the login link of an existing owner.
+    """
     existing = accounts.find_user_by_email(db, email)
     if existing is None:
         user = accounts.create_user(
             db, email, display_name, password, locale=locale, verified=False
         )
-        send_link(db, settings, user)
+        send_link(db, settings, user, next_path)
         return
     base = public_base_url(settings)
     outbox.enqueue(
         db, settings, kind="registration_attempt", to=existing.email,
         template="mail/registration_attempt.jinja2",
         locale=mail_locale(existing.locale, locale, default=settings.default_locale),
-        name=existing.display_name, login=f"{base}/login", reset=f"{base}/password-reset",
+        name=existing.display_name,
+        login=f"{base}/login{_then(next_path)}", reset=f"{base}/password-reset",
     )  # fmt: skip

@@ -117,6 +117,8 @@ def _profile_page(request: Any, **forms: Any) -> dict[str, Any]:
 @view_config(route_name="register", renderer="register.jinja2")
 def register(request: Any) -> Any:
     form = RegisterForm.from_request(request, locale=request.locale_name)
+    # Where to go once the address is confirmed (an invitation's page): carried by the link.
+    next_path = local_path(request.params.get("next", ""), "")
     if request.method == "POST" and form.validate():
         # The same answer whether or not the address has an account: its owner is
         # mailed instead (partnerstate/services/email_verification.py).
@@ -127,13 +129,14 @@ def register(request: Any) -> Any:
             display_name=form.display_name.data,
             password=form.password.data,
             locale=form.locale.data,
+            next_path=next_path or None,
         )
         return render_to_response(
             "register_sent.jinja2", {"email": form.email.data.strip()}, request=request
         )
     if form.errors:
         request.response.status = 422
-    return {"form": form}
+    return {"form": form, "next": next_path}
 
 
 def _too_many_attempts(request: Any, wait: int) -> str:
@@ -321,7 +324,7 @@ def verify_email(request: Any) -> Any:
     request.session.flash(
         request.translate(_("Your email address is confirmed. Welcome!")), "success"
     )
-    return HTTPSeeOther(request.route_url("home"))
+    return HTTPSeeOther(_safe_next(request, request.route_url("home")))
 
 
 @view_config(

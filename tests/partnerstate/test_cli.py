@@ -156,6 +156,39 @@ def test_demo_charter_links_to_where_the_demo_is_served(runner, db_url):
         engine.dispose()
 
 
+def _demo_charter(db_url):
+    from reports.models import Charter
+
+    engine = make_engine(db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            charter = session.scalars(select(Charter)).one()
+            return charter.base_url, charter.sha256, charter.pdf
+    finally:
+        engine.dispose()
+
+
+def test_demo_charter_links_to_the_configured_base_url(runner, db_url, monkeypatch):
+    import io
+
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("PARTNERSTATE_BASE_URL", "https://participate.example.org/")
+    result = run(runner, "init", "--demo", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    base_url, sha256, pdf = _demo_charter(db_url)
+    assert base_url == "https://participate.example.org"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "https://participate.example.org/charters/verify/" in text.replace("\n", "")
+    assert "127.0.0.1" not in text
+
+
+def test_the_site_url_option_wins_over_the_base_url(runner, db_url, monkeypatch):
+    monkeypatch.setenv("PARTNERSTATE_BASE_URL", "https://participate.example.org")
+    run(runner, "init", "--demo", "--site-url", "http://city.example:8080", "--db", db_url)
+    assert _demo_charter(db_url)[0] == "http://city.example:8080"
+
+
 @pytest.mark.parametrize("site_url", ["city.example", "javascript:alert(1)", "ftp://city.example"])
 def test_init_refuses_a_site_url_that_is_not_a_web_address(runner, db_url, site_url):
     result = run(runner, "init", "--demo", "--site-url", site_url, "--db", db_url)
@@ -438,3 +471,13 @@ def test_serve_refuses_a_short_production_secret_saying_how_to_make_one(
     assert result.exit_code != 0
     assert "PARTNERSTATE_SECRET is too short" in result.output
     assert "secrets.token_urlsafe" in result.output
+
+
+def test_commands_link_to_the_base_url_else_where_serve_listens(db_url, monkeypatch):
+    from partnerstate.cli.common import public_address
+
+    monkeypatch.delenv("PARTNERSTATE_BASE_URL", raising=False)
+    assert public_address(db_url) == "http://127.0.0.1:6543"
+    assert public_address(db_url, "http://192.0.2.1:8080") == "http://192.0.2.1:8080"
+    monkeypatch.setenv("PARTNERSTATE_BASE_URL", "https://participate.example.org/")
+    assert public_address(db_url, "http://192.0.2.1:8080") == "https://participate.example.org"

@@ -155,14 +155,22 @@ def test_the_same_seed_builds_the_same_city(db, monkeypatch):
     assert prints[0] != prints[2]
 
 
-def test_command_line_refuses_a_second_city(tmp_path):
+def test_command_line_refuses_a_second_city(tmp_path, monkeypatch):
     from partnerstate.cli import main
+    from partnerstate.database import make_engine, make_session_factory
 
     url = f"sqlite:///{tmp_path / 'city.sqlite'}"
     runner = CliRunner()
+    monkeypatch.setenv("PARTNERSTATE_BASE_URL", "https://participate.example.org")
     first = runner.invoke(main, ["demo-city", "--residents", "1000", "--seed", "2", "--db", url])
     assert first.exit_code == 0, first.output
     assert "A city of 1,000 residents" in first.output
+    # Its charters, issued outside any request, link to the configured address.
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        links = set(session.scalars(select(Charter.base_url)))
+    engine.dispose()
+    assert links == {"https://participate.example.org"}
     again = runner.invoke(main, ["demo-city", "--residents", "1000", "--db", url])
     assert again.exit_code == 1
     too_small = runner.invoke(main, ["demo-city", "--residents", "10", "--db", url])
