@@ -198,3 +198,5 @@ def includeme(config: Any) -> None:
     # Just above the view: under the exception view tween, so that its errors are
     # answered like any other.
     config.add_tween("partnerstate.tweens.refusal_factory", under=EXCVIEW)
+    # Also answered by the exception views: every route is 503 while the database is away.
+    config.add_tween("partnerstate.outage.latch_tween_factory", under=EXCVIEW)

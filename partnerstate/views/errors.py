@@ -159,11 +159,13 @@ def _unavailable(exc: Exception, request: Any) -> None:
     log.error("database unreachable on %s: %s", request.path, exc)
     # Before anything renders: the page must not look the user up again.
     outage.mark_down(request)
+    outage.latch(request.registry)
 
 
 # Errors of the connection rather than of the statement: an unreachable server, a dropped
 # connection, a pool that cannot hand one out, a database file that cannot be opened.
 # A bad statement or bad data (ProgrammingError, DataError…) is no outage: still a 500.
+@exception_view_config(outage.DatabaseDown, renderer="error.jinja2", api_path=False)
 @exception_view_config(exc.OperationalError, renderer="error.jinja2", api_path=False)
 @exception_view_config(exc.InterfaceError, renderer="error.jinja2", api_path=False)
 @exception_view_config(exc.DisconnectionError, renderer="error.jinja2", api_path=False)
@@ -175,6 +177,7 @@ def database_unavailable(exc: Exception, request: Any) -> dict[str, Any]:
     return {"title": UNAVAILABLE_TITLE, "message": UNAVAILABLE_MESSAGE}
 
 
+@exception_view_config(outage.DatabaseDown, api_path=True)
 @exception_view_config(exc.OperationalError, api_path=True)
 @exception_view_config(exc.InterfaceError, api_path=True)
 @exception_view_config(exc.DisconnectionError, api_path=True)

@@ -117,9 +117,15 @@ def _assert_unavailable(client: webtest.TestApp, token: str) -> None:
         response = client.post_json("/api/v1/commons", {"name": "x"}, headers=headers, status=503)
         assert response.json["error"]["code"] == "unavailable"
     client.get("/healthz", status=503)
+    # Once the app has met the outage, pages that need no query answer 503 too…
+    for path in ("/", "/login"):
+        assert "<h1>Temporarily unavailable</h1>" in client.get(path, status=503).text, path
+    # …but not the stylesheet the error page itself uses.
+    assert client.get("/static/site.css").status_int == 200
 
 
 def _assert_available(client: webtest.TestApp, token: str) -> None:
+    assert client.get("/").status_int == 200
     assert client.get("/commons").status_int == 200
     assert client.get("/api/v1/commons").status_int == 200
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
