@@ -33,26 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
-from partnerstate import migrate  # noqa: E402
+from benchmarks.close_vote import reset  # noqa: E402
 from partnerstate.database import make_engine, make_session_factory, utcnow  # noqa: E402
 from partnerstate.models import LoginFailure, User, UserSession  # noqa: E402
 from partnerstate.services import sessions, throttle  # noqa: E402
 
 BATCH = 20_000
-
-
-def reset(engine: Engine) -> None:
-    """An empty database at the latest schema."""
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    else:
-        path = engine.url.database
-        engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    migrate.upgrade(engine)
 
 
 def seed(engine: Engine, users: int, failures: int) -> list[str]:
