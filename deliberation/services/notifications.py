@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from deliberation.debate_models import Alternative, Argument, NotificationMark
@@ -58,40 +58,71 @@ def mark_seen(db: Session, user: User, now: dt.datetime | None = None) -> None:
         mark.seen_at = now
 
 
+# The sources' queries, shared by the list (which loads each change with its partnership
+# and actor) and the header's count (which must stay cheap: it runs on every page).
+
+
+def _drafted(assembly_ids: list[int], since: dt.datetime, user: User) -> Select[Any]:
+    return select(Partnership).where(
+        Partnership.assembly_id.in_(assembly_ids),
+        Partnership.created_at > since,
+        # A draft stays with the city: members hear of it when deliberation opens.
+        Partnership.status != "draft",
+        or_(Partnership.created_by_id.is_(None), Partnership.created_by_id != user.id),
+    )
+
+
+def _moves(assembly_ids: list[int], since: dt.datetime) -> Select[Any]:
+    # Moves and deadlines record their assembly, so the log is searched directly
+    # (its created_at index first) instead of listing every partnership.
+    return select(AuditEntry).where(
+        AuditEntry.created_at > since,
+        AuditEntry.object_type == "partnership",
+        AuditEntry.action.in_(["partnership.transition", "partnership.deadline"]),
+        AuditEntry.details["assembly_id"].as_integer().in_(assembly_ids),
+    )
+
+
+def _replies(since: dt.datetime, user: User) -> Select[Any]:
+    parent = aliased(Argument)
+    return (
+        select(Argument)
+        .join(parent, and_(Argument.parent_id == parent.id))
+        .where(
+            parent.author_id == user.id,
+            Argument.author_id != user.id,
+            Argument.created_at > since,
+            Argument.deleted_at.is_(None),
+            Argument.hidden_at.is_(None),
+        )
+    )
+
+
+def _hidden(since: dt.datetime, user: User) -> Select[Any]:
+    return select(Argument).where(Argument.author_id == user.id, Argument.hidden_at > since)
+
+
+def _declined(since: dt.datetime, user: User) -> Select[Any]:
+    return select(Alternative).where(
+        Alternative.author_id == user.id, Alternative.declined_at > since
+    )
+
+
 def _collect(db: Session, user: User, since: dt.datetime) -> list[Notification]:
     found: list[Notification] = []
     assembly_ids = membership.assembly_ids_of(db, user)
 
     if assembly_ids:
-        drafted = db.scalars(
-            select(Partnership).where(
-                Partnership.assembly_id.in_(assembly_ids),
-                Partnership.created_at > since,
-                # A draft stays with the city: members hear of it when deliberation opens.
-                Partnership.status != "draft",
-            )
-        )
-        for partnership in drafted:
-            if partnership.created_by_id != user.id:
-                found.append(
-                    Notification(
-                        "new_partnership",
-                        partnership.created_at,
-                        partnership,
-                        partnership.created_by,
-                    )
+        for partnership in db.scalars(_drafted(assembly_ids, since, user)):
+            found.append(
+                Notification(
+                    "new_partnership",
+                    partnership.created_at,
+                    partnership,
+                    partnership.created_by,
                 )
-        # Moves and deadlines record their assembly, so the log is searched directly
-        # (its created_at index first) instead of listing every partnership.
-        entries = db.scalars(
-            select(AuditEntry).where(
-                AuditEntry.created_at > since,
-                AuditEntry.object_type == "partnership",
-                AuditEntry.action.in_(["partnership.transition", "partnership.deadline"]),
-                AuditEntry.details["assembly_id"].as_integer().in_(assembly_ids),
             )
-        )
-        for entry in entries:
+        for entry in db.scalars(_moves(assembly_ids, since)):
             if entry.actor_id == user.id:
                 continue
             partnership = db.get(Partnership, int(entry.object_id))
@@ -104,19 +135,7 @@ def _collect(db: Session, user: User, since: dt.datetime) -> list[Notification]:
                 )
             )
 
-    parent = aliased(Argument)
-    replies = db.scalars(
-        select(Argument)
-        .join(parent, and_(Argument.parent_id == parent.id))
-        .where(
-            parent.author_id == user.id,
-            Argument.author_id != user.id,
-            Argument.created_at > since,
-            Argument.deleted_at.is_(None),
-            Argument.hidden_at.is_(None),
-        )
-    )
-    for reply in replies:
+    for reply in db.scalars(_replies(since, user)):
         found.append(
             Notification(
                 "reply",
@@ -127,10 +146,7 @@ def _collect(db: Session, user: User, since: dt.datetime) -> list[Notification]:
             )
         )
 
-    hidden = db.scalars(
-        select(Argument).where(Argument.author_id == user.id, Argument.hidden_at > since)
-    )
-    for post in hidden:
+    for post in db.scalars(_hidden(since, user)):
         found.append(
             Notification(
                 "hidden",
@@ -141,10 +157,7 @@ def _collect(db: Session, user: User, since: dt.datetime) -> list[Notification]:
             )
         )
 
-    declined = db.scalars(
-        select(Alternative).where(Alternative.author_id == user.id, Alternative.declined_at > since)
-    )
-    for alternative in declined:
+    for alternative in db.scalars(_declined(since, user)):
         found.append(
             Notification(
                 "declined",
@@ -155,6 +168,37 @@ def _collect(db: Session, user: User, since: dt.datetime) -> list[Notification]:
             )
         )
     return found
+
+
+def _count(db: Session, query: Select[Any]) -> int:
+    return int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
+def _count_since(db: Session, user: User, since: dt.datetime) -> int:
+    """``len(_collect(...))`` without loading the changes, their partnerships and actors."""
+    total = _count(db, _replies(since, user))
+    total += _count(db, _hidden(since, user))
+    total += _count(db, _declined(since, user))
+    assembly_ids = membership.assembly_ids_of(db, user)
+    if not assembly_ids:
+        return total
+    total += _count(db, _drafted(assembly_ids, since, user))
+    moves = db.execute(
+        _moves(assembly_ids, since).with_only_columns(AuditEntry.actor_id, AuditEntry.object_id)
+    ).all()
+    moved = {int(object_id) for actor_id, object_id in moves if actor_id != user.id}
+    if moved:
+        shown = set(
+            db.scalars(
+                select(Partnership.id).where(
+                    Partnership.id.in_(moved), Partnership.status != "draft"
+                )
+            )
+        )
+        total += sum(
+            1 for actor_id, object_id in moves if actor_id != user.id and int(object_id) in shown
+        )
+    return total
 
 
 def for_user(db: Session, user: User, now: dt.datetime | None = None) -> list[Notification]:
@@ -171,4 +215,4 @@ def for_user(db: Session, user: User, now: dt.datetime | None = None) -> list[No
 
 def count_new(db: Session, user: User) -> int:
     """How many changes came after the person last looked (for the header)."""
-    return len(_collect(db, user, last_seen(db, user)))
+    return _count_since(db, user, last_seen(db, user))

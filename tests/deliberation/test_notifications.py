@@ -8,7 +8,9 @@ import pytest
 
 from deliberation.debate_models import NotificationMark
 from deliberation.services import alternatives, arguments, moderation, notifications
+from partnerstate.models import User
 from partnerstate.partnerships import services
+from partnerstate.partnerships.models import Partnership
 from tests.conftest import bearer, log_in
 from tests.partnerstate.partnerships import helpers
 
@@ -119,3 +121,60 @@ def test_a_new_account_sees_only_what_came_after_it(db, cast):
     services.open_deliberation(db, partnership, cast.facilitator)
     db.commit()
     assert notifications.count_new(db, newcomer) == 1
+
+
+def _statements_of_count_new(db, user_id):
+    """How many SQL statements the header's count sends, from a fresh session state."""
+    from sqlalchemy import event
+
+    db.expunge_all()
+    user = db.get(User, user_id)
+    sent = []
+
+    def record(*args):
+        sent.append(args[2])
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        count = notifications.count_new(db, user)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return count, len(sent)
+
+
+def _new_in_the_list(db, user_id):
+    return sum(item.new for item in notifications.for_user(db, db.get(User, user_id)))
+
+
+def test_the_header_count_matches_the_list_and_sends_the_same_statements_for_more_changes(db, cast):
+    # The count runs on every signed-in page: it must not load each change's partnership
+    # and actor (at a million residents it did, a hundred rows and more per page).
+    drafts = [
+        helpers.make_partnership(db, cast.official, cast.assembly, cast.commons, title=f"P{n}")
+        for n in range(5)
+    ]
+    services.open_deliberation(db, drafts[0], cast.facilitator)
+    mine = arguments.post(db, drafts[0], cast.member, "Mine", "for")
+    db.commit()
+    # Seen after the drafts were made: what follows are their moves, not new partnerships.
+    notifications.mark_seen(db, cast.member)
+    arguments.post(db, drafts[0], cast.observer, "A reply", "against", parent_id=mine.id)
+    services.open_deliberation(db, drafts[1], cast.facilitator)
+    db.commit()
+    ids = [draft.id for draft in drafts]
+    mine_id, member_id, facilitator_id = mine.id, cast.member.id, cast.facilitator.id
+    few, few_statements = _statements_of_count_new(db, member_id)
+    assert few == _new_in_the_list(db, member_id) == 2
+
+    facilitator = db.get(User, facilitator_id)
+    for number, partnership_id in enumerate(ids[2:]):
+        partnership = db.get(Partnership, partnership_id)
+        services.open_deliberation(db, partnership, facilitator)
+        arguments.post(
+            db, db.get(Partnership, ids[0]), facilitator, f"R{number}", "for", parent_id=mine_id
+        )
+    db.commit()
+    many, many_statements = _statements_of_count_new(db, member_id)
+    assert many == _new_in_the_list(db, member_id) == 2 + 3 + 3
+    assert many_statements == few_statements
