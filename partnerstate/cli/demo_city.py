@@ -22,7 +22,7 @@ from partnerstate.cli.common import db_option, fail, open_engine, public_address
 def demo_city(residents: int, seed: int, database_url: str) -> None:
     """Migrate, then add a synthetic city of RESIDENTS census lines (for benchmarks)."""
     from partnerstate import migrate
-    from partnerstate.database import make_session_factory
+    from partnerstate.database import make_session_factory, refresh_statistics
     from partnerstate.demo_city import build, plan
 
     city_plan = plan.plan_for(residents)
@@ -39,6 +39,7 @@ def demo_city(residents: int, seed: int, database_url: str) -> None:
         ) as bar:
             city = build.build(session, city_plan, seed, progress=bar.update, base_url=base_url)
         session.commit()
+        refresh_statistics(engine)
     finally:
         session.close()
         engine.dispose()

@@ -156,14 +156,24 @@ def test_the_same_seed_builds_the_same_city(db, monkeypatch):
 
 
 def test_command_line_refuses_a_second_city(tmp_path, monkeypatch):
+    import partnerstate.database
     from partnerstate.cli import main
     from partnerstate.database import make_engine, make_session_factory
 
+    analysed = []
+    real_refresh = partnerstate.database.refresh_statistics
+    monkeypatch.setattr(
+        partnerstate.database,
+        "refresh_statistics",
+        lambda engine: analysed.append(str(engine.url)) or real_refresh(engine),
+    )
     url = f"sqlite:///{tmp_path / 'city.sqlite'}"
     runner = CliRunner()
     monkeypatch.setenv("PARTNERSTATE_BASE_URL", "https://participate.example.org")
     first = runner.invoke(main, ["demo-city", "--residents", "1000", "--seed", "2", "--db", url])
     assert first.exit_code == 0, first.output
+    # A bulk load: the planner is told the new sizes once the city is committed.
+    assert analysed == [url]
     assert "A city of 1,000 residents" in first.output
     # Its charters, issued outside any request, link to the configured address.
     engine = make_engine(url)
@@ -175,3 +185,24 @@ def test_command_line_refuses_a_second_city(tmp_path, monkeypatch):
     assert again.exit_code == 1
     too_small = runner.invoke(main, ["demo-city", "--residents", "10", "--db", url])
     assert too_small.exit_code == 2
+
+
+def test_refreshed_statistics_tell_postgresql_the_tables_sizes(engine):
+    from sqlalchemy import text
+
+    from partnerstate.database import refresh_statistics
+
+    refresh_statistics(engine)
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            # -1: never analysed, so the planner guesses (and took 1,000 commons for one).
+            tuples = connection.scalar(
+                text("SELECT reltuples FROM pg_class WHERE relname = 'commons_sort_keys'")
+            )
+            assert tuples >= 0
+        else:
+            # SQLite's plans were measured without statistics: none are made.
+            stats = connection.scalar(
+                text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            )
+            assert stats == 0
