@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, event, select, text
 from sqlalchemy.orm import Session
 
 from deliberation.votes.models import BallotKey
+from deliberation.votes.storage import create_vote_partition
 from partnerstate.database import BUSY_TIMEOUT_MS
 
 _KEYS = BallotKey.__table__
@@ -29,14 +30,7 @@ def _partitioned(db: Session) -> bool:
 
 def prepare(db: Session, vote_id: int) -> None:
     """Give a new vote its own partition of the keys (PostgreSQL)."""
-    if _partitioned(db):
-        name = PARTITION.format(vote_id=int(vote_id))
-        db.execute(
-            text(
-                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF ballot_keys "
-                f"FOR VALUES IN ({int(vote_id)})"
-            )
-        )
+    create_vote_partition(db, "ballot_keys", PARTITION, vote_id)
 
 
 def destroy(db: Session, vote_id: int) -> None:

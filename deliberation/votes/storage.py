@@ -56,11 +56,17 @@ def _postgresql(db: Session) -> bool:
 
 def prepare(db: Session, vote_id: int) -> None:
     """Give a new vote its own partition of the ballots (PostgreSQL)."""
+    create_vote_partition(db, "ballots", PARTITION, vote_id)
+
+
+def create_vote_partition(db: Session, parent: str, name_format: str, vote_id: int) -> None:
+    """On PostgreSQL, the partition of ``parent`` that holds one vote's rows (named by
+    ``name_format``; vote ids are integers, so the name needs no quoting)."""
     if _postgresql(db):
-        name = PARTITION.format(vote_id=int(vote_id))
+        name = name_format.format(vote_id=int(vote_id))
         db.execute(
             text(
-                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF ballots "
+                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {parent} "
                 f"FOR VALUES IN ({int(vote_id)})"
             )
         )

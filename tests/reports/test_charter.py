@@ -11,6 +11,20 @@ import pytest
 
 from reports import charter, render, sample
 
+DECISION = charter.Decision(
+    vote_id=9,
+    method="schulze",
+    options=(charter.VoteOption(1, "Proposal"), charter.VoteOption(2, "No", True)),
+    winner_option_id=1,
+    ballots=30,
+    electorate=50,
+    quorum_percent=25,
+    quorum_met=True,
+    closed_at=dt.datetime(2026, 1, 5, 17, 0, tzinfo=dt.UTC),
+    result_url="https://city.example/votes/9",
+    result={"method": "schulze", "winners": ["1"], "rounds": []},
+)
+
 
 def build(partnership=None, decision="default", locale="en", **kwargs):
     proposal = partnership or charter.PartnershipText(
@@ -22,19 +36,7 @@ def build(partnership=None, decision="default", locale="en", **kwargs):
         duration_months=24,
     )
     if decision == "default":
-        decision = charter.Decision(
-            vote_id=9,
-            method="schulze",
-            options=(charter.VoteOption(1, "Proposal"), charter.VoteOption(2, "No", True)),
-            winner_option_id=1,
-            ballots=30,
-            electorate=50,
-            quorum_percent=25,
-            quorum_met=True,
-            closed_at=dt.datetime(2026, 1, 5, 17, 0, tzinfo=dt.UTC),
-            result_url="https://city.example/votes/9",
-            result={"method": "schulze", "winners": ["1"], "rounds": []},
-        )
+        decision = DECISION
     return charter.build_content(
         proposal,
         charter.Parties(
@@ -160,18 +162,7 @@ def test_decision_is_recorded_as_text_and_data():
 
 def test_paper_ballots_never_lift_the_turnout_above_100_percent():
     # The demo election: 3 members online out of 3, and 39 paper ballots from the room.
-    decision = charter.Decision(
-        vote_id=9,
-        method="schulze",
-        options=(charter.VoteOption(1, "Proposal"), charter.VoteOption(2, "No", True)),
-        winner_option_id=1,
-        ballots=42,
-        electorate=3,
-        quorum_percent=25,
-        quorum_met=True,
-        closed_at=dt.datetime(2026, 1, 5, 17, 0, tzinfo=dt.UTC),
-        paper=39,
-    )
+    decision = dataclasses.replace(DECISION, ballots=42, electorate=3, paper=39)
     content = build(decision=decision)
     article = next(a for a in content["articles"] if a["key"] == "decision")
     text = " ".join(article["paragraphs"])
