@@ -37,7 +37,18 @@ from pyramid.interfaces import ILocalizer
 DOMAIN = "messages"
 SOURCE_LOCALE = "en"
 # The interface languages offered in the switcher, with their own names.
-LOCALES: dict[str, str] = {"en": "English", "fr": "Français"}
+LOCALES: dict[str, str] = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "ca": "Català",
+    "it": "Italiano",
+    "de": "Deutsch",
+    "nl": "Nederlands",
+    "ar": "العربية",
+}
+# Languages written right to left: their pages get ``dir="rtl"``.
+RTL_LOCALES = frozenset({"ar"})
 LOCALE_COOKIE = "_LOCALE_"
 # Registry key of the function ``(db, assembly_id) -> locale or None``.
 ASSEMBLY_LOCALE_LOOKUP = "partnerstate.assembly_locale_lookup"
