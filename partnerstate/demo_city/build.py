@@ -151,6 +151,8 @@ class City:
     closed_vote_ids: list[int] = field(default_factory=list)
     open_vote_id: int | None = None
     charter_ids: list[int] = field(default_factory=list)
+    # (partnership id, language) of each charter: one current charter per language.
+    charter_languages: set[tuple[int, str]] = field(default_factory=set)
     largest_deliberation_id: int | None = None
     base_url: str = DEVELOPMENT_BASE_URL  # where the charters' verification links point
 
@@ -455,6 +457,7 @@ def _partnerships(
         elif fate not in ("draft", "deliberation"):
             _vote(db, city, partnership, fate, ballots_per_vote, plan.charters, rng)
         tick(1)
+    _charters_in_more_languages(db, city, plan.charters)
 
 
 def _post_arguments(
@@ -553,7 +556,28 @@ def _vote(
         partnerships.close(db, partnership, official, "The project ended as planned.")
 
 
-def _charter(db: Session, city: City, partnership: Partnership, sign: bool) -> None:
+# The languages a multilingual city prints its charters in, after the assembly's own.
+CHARTER_LANGUAGES = ("en", "fr", "es", "ca", "it", "de", "nl", "ar")
+
+
+def _charters_in_more_languages(db: Session, city: City, wanted: int) -> None:
+    """Fewer pacts were adopted than charters wanted: issue theirs in more languages.
+
+    A charter is one language's text, so a city with residents of many languages holds
+    several charters for one pact; the first ones were issued in the assembly's language.
+    """
+    adopted = sorted({partnership_id for partnership_id, _ in city.charter_languages})
+    for locale in CHARTER_LANGUAGES:
+        for partnership_id in adopted:
+            if len(city.charter_ids) >= wanted:
+                return
+            if (partnership_id, locale) not in city.charter_languages:
+                _charter(db, city, db.get(Partnership, partnership_id), sign=False, locale=locale)
+
+
+def _charter(
+    db: Session, city: City, partnership: Partnership, sign: bool, locale: str | None = None
+) -> None:
     from reports import services as charters
 
     official = city.official
@@ -562,6 +586,7 @@ def _charter(db: Session, city: City, partnership: Partnership, sign: bool) -> N
         partnership,
         official,
         charters.IssueRequest(
+            locale=locale,
             city_department="Direction des communs",
             city_signatory_name="City official",
             city_signatory_role="Deputy mayor for the commons",
@@ -571,6 +596,7 @@ def _charter(db: Session, city: City, partnership: Partnership, sign: bool) -> N
         base_url=city.base_url,
     )
     city.charter_ids.append(item.id)
+    city.charter_languages.add((partnership.id, item.locale))
     if sign:
         for party, name in (("city", "City official"), ("commons", "Commons steward")):
             charters.sign(db, item, official, party=party, name=name, place="Lille")
