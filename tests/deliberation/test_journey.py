@@ -99,7 +99,7 @@ def test_from_draft_to_a_ballot(app, db, official):
     assert "Alternative: On Saturdays" in page.text
     assert "Duplicate of another option" in page.text
     french = app.get(f"/partnerships/{pid}", {"_LOCALE_": "fr"})
-    assert "Les engagements de la ville" in french.text
+    assert "Les engagements habilitants de la ville" in french.text
     assert "Masqué par un·e animateur·rice : Advertising." in french.text
     assert "Doublon d’une autre option" in french.text
     app.get("/language/en")  # the parameter's choice sticks; back to English

@@ -436,7 +436,7 @@ def test_the_page_reads_in_french(app, db, cast):
     )
     page = app.get(f"/partnerships/{partnership.id}", {"_LOCALE_": "fr"})
     assert '<html lang="fr">' in page.text
-    assert "Les engagements de la ville" in page.text
+    assert "Les engagements habilitants de la ville" in page.text
     assert "En délibération" in page.text
     listing = app.get("/partnerships", {"_LOCALE_": "fr"})
     assert "Partenariats" in listing.text
