@@ -8,7 +8,7 @@ that breaks only on the demo's real data.
 from __future__ import annotations
 
 import re
-from collections import deque
+from collections import Counter, deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -52,9 +52,19 @@ def _local(base: str, href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(app) -> tuple[set[str], dict[str, int]]:
-    """Visit pages breadth first from the home page; return the pages seen and bad URLs."""
+def page_kind(path: str) -> str:
+    """``/commons/12?page=2`` → ``/commons/N?page=N``: pages built by the same view."""
+    return re.sub(r"\d+", "N", path)
+
+
+def crawl(app, per_kind: int | None = None) -> tuple[set[str], dict[str, int]]:
+    """Visit pages breadth first from the home page; return the pages seen and bad URLs.
+
+    ``per_kind`` visits at most that many pages of each kind (see :func:`page_kind`):
+    every view, not every row.
+    """
     seen: set[str] = {"/"}
+    kinds: Counter[str] = Counter()
     assets: set[str] = set()
     broken: dict[str, int] = {}
     queue = deque(["/"])
@@ -82,7 +92,9 @@ def crawl(app) -> tuple[set[str], dict[str, int]]:
                 and local not in seen
                 and not SKIPPED.search(local.split("?")[0])
                 and not LANGUAGE_LINK.search(local)
+                and (per_kind is None or kinds[page_kind(local)] < per_kind)
             ):
+                kinds[page_kind(local)] += 1
                 seen.add(local)
                 queue.append(local)
     return seen, broken

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,46 @@ def test_shipped_catalog_is_complete(locale):
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not untranslated, f"{locale}: untranslated {untranslated[:10]}"
     assert not fuzzy, f"{locale}: fuzzy {fuzzy[:10]}"
+
+
+# What a translation must keep of its message: the values put into it. A placeholder
+# the translation invents raises KeyError when the page is built (a 500); one it loses
+# drops a number or a name from the sentence.
+PLACEHOLDER = re.compile(r"\$\{\w+\}|%\(\w+\)[sdif]|\{\w*\}")
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def test_placeholders_are_recognized():
+    assert placeholders("${name} voted %(count)s times in {0}") == {"${name}", "%(count)s", "{0}"}
+
+
+@pytest.mark.parametrize("locale", sorted(set(LOCALES) - {"en"}))
+def test_translations_keep_their_placeholders_and_plural_forms(locale):
+    path = ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            strings = message.string
+            if len(strings) != catalog.num_plurals:
+                wrong.append(f"{message.id[0]!r}: {len(strings)} forms, not {catalog.num_plurals}")
+            wanted = placeholders(" ".join(message.id))
+            # A form for one (or two) may say the number in words: only the general
+            # form must keep every value; no form may invent one.
+            if strings and not wanted <= placeholders(strings[-1]):
+                wrong.append(f"{message.id[0]!r}: lost {wanted - placeholders(strings[-1])}")
+        else:
+            strings = (message.string,)
+            wanted = placeholders(message.id)
+            if not wanted <= placeholders(message.string):
+                wrong.append(f"{message.id!r}: lost {wanted - placeholders(message.string)}")
+        for string in strings:
+            if invented := placeholders(string) - wanted:
+                wrong.append(f"{message.id!r}: invents {invented}")
+    assert not wrong, f"{locale}: {wrong[:10]}"
