@@ -1,0 +1,227 @@
+"""The demo charter issued in each of the eight languages, read back from its PDF.
+
+Each PDF must read in its own language (no English heading left in a translated
+charter), embed every font it uses, identify itself as PDF/A-3b, print its
+verification code and carry ``charter.json``. A language whose catalog does not yet
+translate the charter's headings fails here, naming what is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+from sqlalchemy.orm import sessionmaker
+
+from partnerstate import demo
+from partnerstate.i18n import LOCALES, RTL_LOCALES, catalog_path
+from reports import charter, render, services
+from tests.conftest import bearer
+from tests.reports import pdfs
+
+#: The charter's fixed headings, as the template and the builder word them in English.
+TEMPLATE_HEADINGS = (
+    "The parties",
+    "For the city",
+    "For the commons",
+    "Signatures",
+    "Annexes",
+    "Verify this charter",
+    "Verification code (SHA-256)",
+    "Partner-state clause",
+    "Annex 1 — Location of the commons",
+    "Annex 2 — The full result of the vote",
+)
+ENGLISH_HEADINGS = tuple(str(h) for h in charter.HEADINGS.values()) + TEMPLATE_HEADINGS
+# Bidi controls pdftotext puts around right-to-left runs (RLE…PDF, isolates, marks).
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+@functools.cache
+def translated_msgids(locale: str) -> frozenset[str]:
+    """The msgids the shipped catalog of ``locale`` translates (empty when it has none)."""
+    path = catalog_path(locale)
+    if not path.is_file():
+        return frozenset()
+    with path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=locale)
+    return frozenset(m.id for m in catalog if m.id and isinstance(m.id, str) and m.string)
+
+
+def text_of(pdf: bytes) -> str:
+    return BIDI_CONTROLS.sub("", pdfs.text(pdf))
+
+
+def _issue_everywhere(db: Any) -> dict[str, tuple[dict[str, Any], str, bytes]]:
+    """Seed the demo city and issue its charter in every language not issued yet."""
+    demo.seed(db)
+    from partnerstate.partnerships.models import Partnership
+    from reports import demo as reports_demo
+
+    title = reports_demo.THINGS["title"]["en"]
+    partnership = next(p for p in db.query(Partnership) if p.title.get("en") == title)
+    official = next(c for c in services.for_partnership(db, partnership.id)).issued_by
+    issued = {}
+    for locale in LOCALES:
+        item = services.current_charter(db, partnership.id, locale)
+        if item is None:
+            item = services.issue(
+                db,
+                partnership,
+                official,
+                services.IssueRequest(
+                    locale=locale,
+                    city_signatory_name="Claire Martin",
+                    commons_signatory_name="Louis Petit",
+                ),
+                base_url=demo.DEFAULT_SITE_URL,
+            )
+        issued[locale] = (item.content, item.sha256, services.issued_pdf(db, item))
+    return issued
+
+
+@pytest.fixture(scope="module")
+def charters(engine: Any) -> dict[str, tuple[dict[str, Any], str, bytes]]:
+    """The demo charter in the eight languages, issued once for the module.
+
+    Rolled back at once: the tests read plain data, and an open transaction would
+    keep SQLite locked for the other tests of the module.
+    """
+    connection = engine.connect()
+    outer = connection.begin()
+    session = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")()
+    try:
+        return _issue_everywhere(session)
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+def embedded_font_problems(pdf: bytes) -> list[str]:
+    """Every font of every page (and of the page's form XObjects) without a font file."""
+    problems: list[str] = []
+    seen: set[int] = set()
+
+    def walk(resources: Any) -> None:
+        if resources is None:
+            return
+        resources = resources.get_object()
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            if id(font) in seen:
+                continue
+            seen.add(id(font))
+            fonts = [f.get_object() for f in font.get("/DescendantFonts", [])] or [font]
+            for item in fonts:
+                descriptor = item.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor is not None else {}
+                if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    problems.append(str(item.get("/BaseFont") or font.get("/BaseFont")))
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                walk(xobject.get("/Resources"))
+
+    for page in pdfs.reader(pdf).pages:
+        walk(page.get("/Resources"))
+    return problems
+
+
+def font_names(pdf: bytes) -> set[str]:
+    names = set()
+    for page in pdfs.reader(pdf).pages:
+        for font in (page["/Resources"].get_object().get("/Font") or {}).values():
+            names.add(str(font.get_object().get("/BaseFont")))
+    return names
+
+
+@pytest.mark.parametrize("locale", list(LOCALES))
+def test_the_demo_charter_reads_in_its_language(charters, locale):
+    content, sha, pdf = charters[locale]
+    assert content["locale"] == locale
+    text = text_of(pdf)
+    assert "\ufffd" not in text
+    headings = [article["heading"] for article in content["articles"]]
+    if locale == "en":
+        for english in ENGLISH_HEADINGS[: len(charter.HEADINGS)]:
+            if english in headings:
+                assert english in text
+        assert "Verify this charter" in text
+        return
+    known = translated_msgids(locale)
+    untranslated = [h for h in ENGLISH_HEADINGS if h not in known]
+    assert not untranslated, f"the {locale} catalog does not translate: {untranslated}"
+    # Where a translation happens to be the English word ("Signatures" in French) it may
+    # appear; any other English heading in the text is English left behind.
+    left = [h for h in ENGLISH_HEADINGS if h in text and render.translate(locale, h) != h]
+    assert not left, f"English headings in the {locale} charter: {left}"
+    for heading in headings:
+        assert pdfs.flat(heading) in text
+    # A standard clause, whole: the body text is in the language too.
+    assert pdfs.flat(render.translate(locale, charter.AMENDMENT)) in text
+    if locale in RTL_LOCALES:
+        assert ARABIC.search(text)
+
+
+@pytest.mark.parametrize("locale", list(LOCALES))
+def test_the_demo_charter_is_an_archival_pdf_with_its_code(charters, locale):
+    content, sha, pdf = charters[locale]
+    assert embedded_font_problems(pdf) == []
+    xmp = pdfs.xmp(pdf)
+    assert "<pdfaid:part>3</pdfaid:part>" in xmp or 'pdfaid:part="3"' in xmp
+    assert "B" in xmp.split("pdfaid:conformance")[1][:5]
+    assert sha in text_of(pdf).replace(" ", "")
+    attached = pdfs.attachments(pdf)["charter.json"]
+    assert hashlib.sha256(attached).hexdigest() == sha == charter.digest(content)
+
+
+def test_an_arabic_charter_is_set_in_arabic_fonts(charters):
+    """Arabic glyphs come from Noto Naskh/Sans Arabic, never from a fallback font."""
+    content, sha, pdf = charters["ar"]
+    names = font_names(pdf)
+    assert any("Naskh-Arabic" in name for name in names), names
+    html = services.charter_report.CHARTER.render_html(
+        services.charter_report.charter_data(content, sha, demo.DEFAULT_SITE_URL)
+    )
+    assert '<html lang="ar" dir="rtl">' in html
+    # The code and the address stay left to right inside the right-to-left page.
+    assert f'<p class="url" dir="ltr">{demo.DEFAULT_SITE_URL}/charters/verify/{sha}</p>' in html
+    png = pdfs.first_page_png(pdf, "charter-ar")
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_an_arabic_charter_is_issued_by_the_api_and_verifies(app, db):
+    from tests.reports.conftest import make_scene
+
+    scene = make_scene(db)
+    body = app.post_json(
+        f"/api/v1/partnerships/{scene.partnership.id}/charter",
+        {"locale": "ar"},
+        headers=bearer(db, scene.official),
+        status=201,
+    ).json
+    assert body["locale"] == "ar"
+    pdf = app.get(f"/api/v1/charters/{body['id']}/pdf").body
+    code = hashlib.sha256(pdfs.attachments(pdf)["charter.json"]).hexdigest()
+    assert code == body["sha256"]
+    verdict = app.get(f"/api/v1/charters/verify/{code}").json
+    assert verdict["valid"] is True and verdict["locale"] == "ar"
+    page = app.get(f"/charters/verify/{code}", {"_LOCALE_": "ar"})
+    assert code in page.text
+
+
+def test_the_api_document_offers_every_language_for_a_charter():
+    from importlib.resources import files
+
+    import yaml
+
+    document = yaml.safe_load((files("partnerstate") / "openapi.yaml").read_text("utf-8"))
+    path = document["paths"]["/api/v1/partnerships/{id}/charter"]["post"]
+    schema = path["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["locale"]["enum"] == list(LOCALES)
