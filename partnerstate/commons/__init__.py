@@ -82,9 +82,11 @@ def includeme(config: Any) -> None:
     from partnerstate.commons import taxonomy as tx
 
     config.add_choice_labels(
-        tx.DOMAINS, tx.NATURES, tx.INTERVENTIONS, tx.OWNERSHIPS, tx.LEGAL_FORMS,
-        tx.DECISION_RULES, tx.ACCESS_POLICIES, tx.FEES_POLICIES, tx.OUTPUT_LICENCES,
-        tx.DATA_LICENCES, tx.STATUSES, tx.SORTS,
+        tx.OWNERSHIPS, tx.DECISION_RULES, tx.FEES_POLICIES, tx.SORTS,
+        commons_categories=tx.DOMAINS, commons_natures=tx.NATURES,
+        commons_interventions=tx.INTERVENTIONS, commons_legal_forms=tx.LEGAL_FORMS,
+        commons_access_policies=tx.ACCESS_POLICIES, output_licences=tx.OUTPUT_LICENCES,
+        data_licences=tx.DATA_LICENCES, commons_statuses=tx.STATUSES,
     )  # fmt: skip
     config.add_home_section("commons-proposals", "partnerstate.commons.home.home_section", 40)
     config.add_nav_item("commons.list", _("Commons"), section="commons.")

@@ -8,18 +8,17 @@ translate the charter's headings fails here, naming what is missing.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from typing import Any
 
 import pytest
-from babel.messages.pofile import read_po
 from sqlalchemy.orm import sessionmaker
 
 from partnerstate import demo
-from partnerstate.i18n import LOCALES, RTL_LOCALES, catalog_path
+from partnerstate.i18n import LOCALES, RTL_LOCALES
 from reports import charter, render, services
+from tests.catalogs import translated_msgids
 from tests.conftest import bearer
 from tests.reports import pdfs
 
@@ -40,17 +39,6 @@ ENGLISH_HEADINGS = tuple(str(h) for h in charter.HEADINGS.values()) + TEMPLATE_H
 # Bidi controls pdftotext puts around right-to-left runs (RLE…PDF, isolates, marks).
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 ARABIC = re.compile("[\u0600-\u06ff]")
-
-
-@functools.cache
-def translated_msgids(locale: str) -> frozenset[str]:
-    """The msgids the shipped catalog of ``locale`` translates (empty when it has none)."""
-    path = catalog_path(locale)
-    if not path.is_file():
-        return frozenset()
-    with path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=locale)
-    return frozenset(m.id for m in catalog if m.id and isinstance(m.id, str) and m.string)
 
 
 def text_of(pdf: bytes) -> str:
