@@ -72,6 +72,8 @@ def environment(locale: str, timezone: str) -> jinja2.Environment:
     )
     env.filters["time"] = lambda value: i18n.time_text(_moment(value), locale, timezone)
     env.globals["locale"] = locale
+    # Arabic mails are right to left: ``<html dir="rtl">`` in the layout.
+    env.globals["text_direction"] = "rtl" if locale in i18n.RTL_LOCALES else "ltr"
     return env
 
 
