@@ -102,6 +102,15 @@ def text_direction(locale: str) -> str:
     return "rtl" if locale in RTL_LOCALES else "ltr"
 
 
+#: The comma that joins two names ("City of Lille, Parks department"), where a
+#: language's differs from ", " (Arabic writes "،").
+LIST_COMMAS = {"ar": "\u060c "}
+
+
+def list_comma(locale: str) -> str:
+    return LIST_COMMAS.get(locale, ", ")
+
+
 def _timezone_name(context: Any) -> str:
     return str(context.get("timezone") or DEFAULT_TIMEZONE)
 
@@ -260,6 +269,7 @@ def environment() -> Environment:
         qr_png_data_uri=qr_png_data_uri,
         font_stack=FONT_STACK,
         text_direction=text_direction,
+        list_comma=list_comma,
     )
     return env
 
