@@ -236,3 +236,34 @@ def test_the_api_document_offers_every_language_for_a_charter():
     path = document["paths"]["/api/v1/partnerships/{id}/charter"]["post"]
     schema = path["requestBody"]["content"]["application/json"]["schema"]
     assert schema["properties"]["locale"]["enum"] == list(LOCALES)
+
+
+def test_the_review_of_an_arabic_charter_reads_right_to_left_on_an_english_page(app, db):
+    from partnerstate.partnerships.models import Partnership
+    from reports import demo as reports_demo
+    from tests.conftest import csrf_token, log_in
+
+    demo.seed(db)
+    db.commit()
+    title = reports_demo.THINGS["title"]["en"]
+    partnership = next(p for p in db.query(Partnership) if p.title.get("en") == title)
+    official = demo.ACCOUNTS[0]
+    log_in(app, official.email, official.password)
+    url = f"/partnerships/{partnership.id}/charter/new"
+    page = app.get(url, {"_LOCALE_": "en"})
+    # The pact is written in every language: Arabic is offered.
+    assert 'value="ar"' in page.text
+    review = app.post(
+        url,
+        {
+            "csrf_token": csrf_token(app, url),
+            "locale": "ar",
+            "city_signatory_name": "Claire Martin",
+            "commons_signatory_name": "Louis Petit",
+        },
+    )
+    assert '<html lang="en"' in review.text
+    assert 'class="charter-review" lang="ar" dir="rtl"' in review.text
+    assert reports_demo.THINGS["title"]["ar"] in review.text
+    article = render.translations("ar").gettext("Article %(number)s") % {"number": 1}
+    assert f"<h3>{article} — " in review.text
