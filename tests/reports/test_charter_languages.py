@@ -267,3 +267,26 @@ def test_the_review_of_an_arabic_charter_reads_right_to_left_on_an_english_page(
     assert reports_demo.THINGS["title"]["ar"] in review.text
     article = render.translations("ar").gettext("Article %(number)s") % {"number": 1}
     assert f"<h3>{article} — " in review.text
+
+
+def test_an_arabic_vote_report_is_right_to_left_in_arabic_fonts(app, db):
+    """The other reports share the charter's fonts and direction (reports/types)."""
+    from deliberation.votes import services as votes
+    from tests.reports.conftest import make_scene
+
+    scene = make_scene(db, status="deliberation")
+    # The proposal's title in Arabic too: the options, and so the report, have Arabic text.
+    scene.partnership.title = {**scene.partnership.title, "ar": "حديقة مشتركة في مستودع الترام"}
+    db.commit()
+    vote = votes.open_partnership_vote(db, scene.partnership, scene.official)
+    db.commit()
+    ids = [option.id for option in vote.options]
+    votes.cast_ballot(db, vote, scene.member, [ids[0], ids[-1]])
+    votes.close_vote(db, vote, scene.official)
+    db.commit()
+    pdf = app.get(f"/votes/{vote.id}/report.pdf", {"_LOCALE_": "ar"}).body
+    assert embedded_font_problems(pdf) == []
+    assert any("Arabic" in name for name in font_names(pdf)), font_names(pdf)
+    text = text_of(pdf)
+    assert comparable("حديقة مشتركة في مستودع الترام") in text
+    assert vote.tie_break_seed in text.replace(" ", "")
