@@ -52,6 +52,9 @@ def test_a_notice_reaches_an_arabic_and_a_german_reader_each_in_their_language(
         html = mail.get_body(("html",)).get_content()
         text = mail.get_body(("plain",)).get_content()
         assert f'<html lang="{locale}" dir="{direction}">' in html
+        # The profile's address in the footer's sentence keeps its order.
+        assert '<bdi dir="ltr">https://participate.example.org/profile</bdi>' in html
+        assert "https://participate.example.org/profile" in text
         assert TITLE[locale] in mail["Subject"] and TITLE[locale] in text
         when = i18n.datetime_text(CLOSES_AT, locale, settings.timezone)
         assert " ".join(when.split()) in " ".join(text.split())
