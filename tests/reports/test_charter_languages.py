@@ -145,6 +145,11 @@ def charter_title_in(locale: str, charters: dict[str, Any]) -> str:
 def test_the_demo_charter_reads_in_its_language(charters, locale):
     content, sha, pdf = charters[locale]
     assert content["locale"] == locale
+    # The PDF's metadata: the pact's title, and its type in the charter's language.
+    info = pdfs.reader(pdf).metadata
+    assert info.title == content["title"]
+    assert content["type_label"] in info.subject
+    assert content["type_label"] == render.translate(locale, charter.TYPE_LABELS["ordinary"])
     text = text_of(pdf)
     assert "\ufffd" not in text
     headings = [article["heading"] for article in content["articles"]]
