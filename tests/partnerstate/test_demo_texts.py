@@ -102,3 +102,25 @@ def test_the_demo_commons_page_shows_its_catalan_name(app, db):
     assert "Vint bancals elevats" in page.text
     german = app.get(f"/commons/{garden.id}", {"_LOCALE_": "de"})
     assert "Gemeinschaftsgarten Fives" in german.text
+
+
+def test_the_synthetic_city_texts_are_in_seven_languages():
+    from pathlib import Path
+
+    from partnerstate.demo_city import build, texts
+
+    title = texts.localized("Pact number {n}", "Pacte numéro {n}", n=7)
+    assert set(title) == set(DEMO_LANGUAGES)
+    assert (title["de"], title["nl"], title["ca"]) == (
+        "Pakt Nummer 7",
+        "Pact nummer 7",
+        "Pacte número 7",
+    )
+    kind = texts.KINDS[3]
+    name = texts.localized("{kind} {district} {n}", "{kind} {district} {n}", kind=kind,
+                           district="Fives", n=3)  # fmt: skip
+    assert name["it"] == "Biblioteca degli oggetti Fives 3"
+    assert all(set(k) == set(DEMO_LANGUAGES) for k in texts.KINDS)
+    # Every template translated there is one the builder writes (no typo in a key).
+    source = Path(build.__file__).read_text(encoding="utf-8")
+    assert [key for key in texts.MORE if f'"{key}"' not in source] == []
