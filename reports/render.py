@@ -47,8 +47,9 @@ OUTPUT_INTENT = "sRGB-IEC61966-2.1"
 DEFAULT_TIMEZONE = "Europe/Paris"
 #: The families every print stylesheet uses; both are installed by the project's setup
 #: (fonts-dejavu-core, fonts-noto-core in .ci/run). DejaVu covers the Latin-script
-#: locales; Arabic needs Noto Naskh Arabic, which DejaVu Serif lacks entirely.
-FONT_STACK = '"DejaVu Serif", "DejaVu Sans", "Noto Naskh Arabic", "Noto Serif", serif'
+#: locales; Arabic gets Noto Naskh Arabic, placed before DejaVu Sans (whose Arabic is
+#: basic). The print stylesheets give Arabic its own stacks (``html:lang(ar)``).
+FONT_STACK = '"DejaVu Serif", "Noto Naskh Arabic", "DejaVu Sans", "Noto Serif", serif'
 
 
 class RenderError(RuntimeError):
