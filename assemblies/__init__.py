@@ -140,7 +140,11 @@ def includeme(config: Any) -> None:
     )
     from assemblies import rules
 
-    config.add_choice_labels(rules.ROLE_LABELS, rules.JOIN_POLICIES, rules.VERIFICATION_METHODS)
+    config.add_choice_labels(
+        assembly_roles=rules.ROLE_LABELS,
+        join_policies=rules.JOIN_POLICIES,
+        verification_methods=rules.VERIFICATION_METHODS,
+    )
     config.add_home_section("join-requests", "assemblies.home.join_requests_section", order=50)
     config.add_home_section("meetings", "assemblies.home.meetings_section", order=60)
     config.add_nav_item("assemblies.list", _("Assemblies"), section="assemblies.")

@@ -23,38 +23,43 @@ from sqlalchemy.orm import Session
 from assemblies import census, rules, services
 from assemblies.models import Assembly, Meeting
 from partnerstate.database import utcnow
+from partnerstate.demo_texts import with_more_languages
 
-NAME = {"fr": "Assemblée des communs de Lille", "en": "Lille Assembly of the Commons"}
-DESCRIPTION = {
-    "fr": (
-        "L'assemblée réunit celles et ceux qui font vivre les communs de Lille : jardins "
-        "partagés, ateliers de réparation, tiers-lieux, données ouvertes. Elle les recense, "
-        "délibère sur les partenariats public-communs proposés par la ville et tranche par "
-        "un vote préférentiel.\n\n"
-        "- Une **plénière** par mois, ouverte à toutes et tous\n"
-        "- Seuls les **résidents vérifiés** votent (recensement ou code d'invitation)\n\n"
-        "*Démonstration : vérifiez votre résidence avec l'identifiant LIL-0006 et le code "
-        "postal 59800.*"
-    ),
-    "en": (
-        "The assembly gathers everyone who keeps Lille's commons alive: shared gardens, "
-        "repair workshops, third places, open data. It maps them, deliberates on the "
-        "public–commons partnerships the city proposes and decides by ranked vote.\n\n"
-        "- A monthly **plenary**, open to all\n"
-        "- Only **verified residents** vote (census or invitation code)\n\n"
-        "*Demo: verify your residence with identifier LIL-0006 and postcode 59800.*"
-    ),
-}
+# Spanish, Catalan, Italian, German and Dutch (Arabic for the name) come from demo_texts.
+NAME = with_more_languages(
+    {"fr": "Assemblée des communs de Lille", "en": "Lille Assembly of the Commons"}
+)
+DESCRIPTION = with_more_languages(
+    {
+        "fr": (
+            "L'assemblée réunit celles et ceux qui font vivre les communs de Lille : jardins "
+            "partagés, ateliers de réparation, tiers-lieux, données ouvertes. Elle les recense, "
+            "délibère sur les partenariats public-communs proposés par la ville et tranche par "
+            "un vote préférentiel.\n\n"
+            "- Une **plénière** par mois, ouverte à toutes et tous\n"
+            "- Seuls les **résidents vérifiés** votent (recensement ou code d'invitation)\n\n"
+            "*Démonstration : vérifiez votre résidence avec l'identifiant LIL-0006 et le code "
+            "postal 59800.*"
+        ),
+        "en": (
+            "The assembly gathers everyone who keeps Lille's commons alive: shared gardens, "
+            "repair workshops, third places, open data. It maps them, deliberates on the "
+            "public–commons partnerships the city proposes and decides by ranked vote.\n\n"
+            "- A monthly **plenary**, open to all\n"
+            "- Only **verified residents** vote (census or invitation code)\n\n"
+            "*Demo: verify your residence with identifier LIL-0006 and postcode 59800.*"
+        ),
+    }
+)
 CENSUS = "identifier;postcode\n" + "\n".join(
     f"LIL-{n:04d};{code}"
     for n, code in enumerate(["59000", "59000", "59800", "59260", "59160", "59800"], 1)
 )
 LILLE = ZoneInfo("Europe/Paris")
-PAST_TITLE = {"fr": "Plénière de lancement", "en": "Opening plenary"}
-NEXT_TITLE = {
-    "fr": "Plénière : le pacte du jardin de Fives",
-    "en": "Plenary: the Fives garden pact",
-}
+PAST_TITLE = with_more_languages({"fr": "Plénière de lancement", "en": "Opening plenary"})
+NEXT_TITLE = with_more_languages(
+    {"fr": "Plénière : le pacte du jardin de Fives", "en": "Plenary: the Fives garden pact"}
+)
 
 
 def _evening(days_from_today: int) -> str:

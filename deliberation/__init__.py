@@ -12,7 +12,9 @@ def includeme(config: Any) -> None:
     config.add_jinja2_search_path("deliberation:templates", name=".jinja2")
     # Enum errors of the API name stances and reasons in words.
     config.add_choice_labels(
-        arguments.STANCE_LABELS, moderation.FLAG_REASONS, alternatives.DECLINE_REASONS
+        stances=arguments.STANCE_LABELS,
+        flag_reasons=moderation.FLAG_REASONS,
+        decline_reasons=alternatives.DECLINE_REASONS,
     )
     # The debate on partnerships: arguments, alternatives, moderation, notifications.
     config.include("deliberation.debate_routes")

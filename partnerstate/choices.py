@@ -8,7 +8,9 @@ joins alternatives (``partnerstate.i18n.translate`` does it).
 
 The API's schema only knows the codes of an ``enum``; packages register their
 vocabularies with ``config.add_choice_labels(...)`` so that its errors say
-"Space (space), …": the words, and the code to send.
+"Space (space), …": the words, and the code to send. Those registered by name
+(``add_choice_labels(roles=...)``) are also listed, labelled in the request's
+language, by ``GET /api/v1/vocabularies``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pyramid.i18n import TranslationString
 from partnerstate.i18n import Choices, _
 
 VOCABULARIES = "partnerstate.choice_labels"
+# Registry key: the named vocabularies the API lists, name -> {code: label}.
+NAMED_VOCABULARIES = "partnerstate.named_vocabularies"
 
 
 def one_of(labels: Iterable[Any]) -> TranslationString:
@@ -49,9 +53,19 @@ def vocabulary_for(registry: Any, codes: Iterable[Any]) -> Mapping[Any, Any] | N
     return None
 
 
-def add_choice_labels(config: Any, *vocabularies: Mapping[Any, Any]) -> None:
-    """Directive: vocabularies (code -> label) the API's enum errors may name in words."""
-    config.registry.setdefault(VOCABULARIES, []).extend(vocabularies)
+def add_choice_labels(
+    config: Any, *vocabularies: Mapping[Any, Any], **named: Mapping[Any, Any]
+) -> None:
+    """Directive: vocabularies (code -> label) the API's enum errors may name in words.
+
+    Those given by keyword are published under that name by ``/api/v1/vocabularies``.
+    """
+    config.registry.setdefault(VOCABULARIES, []).extend([*vocabularies, *named.values()])
+    config.registry.setdefault(NAMED_VOCABULARIES, {}).update(named)
+
+
+def named_vocabularies(registry: Any) -> Mapping[str, Mapping[Any, Any]]:
+    return registry.get(NAMED_VOCABULARIES, {})
 
 
 def includeme(config: Any) -> None:
@@ -59,4 +73,5 @@ def includeme(config: Any) -> None:
 
     config.add_directive("add_choice_labels", add_choice_labels)
     # Interface languages, each named in its own words as the language menu does.
-    config.add_choice_labels(LOCALES)
+    config.add_choice_labels(languages=LOCALES)
+    config.add_route("api.vocabularies", "/api/v1/vocabularies")

@@ -15,9 +15,10 @@ PARTNERSHIP = "reports.resources.PartnershipCharterContext"
 def includeme(config: Any) -> None:
     """Register this package's routes, views and templates (called by partnerstate.main)."""
     from partnerstate.i18n import _
-    from reports.views.pages import PARTY_LABELS
+    from reports.views.pages import PARTY_LABELS, STATUS_LABELS
 
     config.add_audit_value_labels(("party",), PARTY_LABELS)
+    config.add_choice_labels(charter_parties=PARTY_LABELS, charter_statuses=STATUS_LABELS)
     config.add_jinja2_search_path("reports:templates", name=".jinja2")
     config.add_static_view("reports-static", "reports:static", cache_max_age=3600)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import babel.numbers
 
-from partnerstate.i18n import _, date_text
+from partnerstate.i18n import RTL_LOCALES, _, date_text
 from partnerstate.localized import pick
 
 #: Version 2: user-written texts are paragraphs ``{"markdown": source}`` (version 1
@@ -454,10 +454,20 @@ def build_content(
         ),
         "objectives": lambda: _article(paragraphs=_markdown(text(partnership.objectives))),
         "city_commitments": lambda: _commitments_article(
-            partnership.city_commitments, tr(CITY_COMMITMENTS_INTRO), text, tr, kinds=True
+            partnership.city_commitments,
+            tr(CITY_COMMITMENTS_INTRO),
+            text,
+            tr,
+            kinds=True,
+            rtl=locale in RTL_LOCALES,
         ),
         "commons_commitments": lambda: _commitments_article(
-            partnership.commons_commitments, tr(COMMONS_COMMITMENTS_INTRO), text, tr, kinds=False
+            partnership.commons_commitments,
+            tr(COMMONS_COMMITMENTS_INTRO),
+            text,
+            tr,
+            kinds=False,
+            rtl=locale in RTL_LOCALES,
         ),
         "access": lambda: _article(
             paragraphs=_markdown(text(partnership.access_rules))
@@ -600,6 +610,7 @@ def _commitments_article(
     tr: Callable[..., str],
     *,
     kinds: bool,
+    rtl: bool = False,
 ) -> dict[str, Any]:
     items = []
     for commitment in commitments:
@@ -607,7 +618,11 @@ def _commitments_article(
         if not description:
             continue
         if commitment.quantity:
-            description = f"{description} ({commitment.quantity})"
+            quantity = commitment.quantity
+            if rtl:
+                # "85 m²" in Arabic text would read "m² 85": isolated, it keeps its order.
+                quantity = f"\u2068{quantity}\u2069"
+            description = f"{description} ({quantity})"
         item: dict[str, Any] = {"text": description}
         if kinds:
             kind = commitment.kind or ""

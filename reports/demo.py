@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from partnerstate.database import utcnow
 from partnerstate.demo import DEFAULT_SITE_URL
+from partnerstate.demo_texts import localized
 from partnerstate.partnerships.models import Partnership
 
 
 def _t(en: str, fr: str) -> dict[str, str]:
-    return {"en": en, "fr": fr}
+    # English and French here; Spanish, Catalan, Italian, German, Dutch from demo_texts.
+    return localized(en, fr)
 
 
 THINGS = {

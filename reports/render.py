@@ -28,7 +28,14 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, se
 from markupsafe import Markup
 from pyramid.i18n import TranslationString
 
-from partnerstate.i18n import _, date_text, datetime_text, load_translations, time_text
+from partnerstate.i18n import (
+    RTL_LOCALES,
+    _,
+    date_text,
+    datetime_text,
+    load_translations,
+    time_text,
+)
 from partnerstate.localized import pick
 from partnerstate.markup import render_markdown
 
@@ -39,8 +46,10 @@ PDF_VARIANT = "pdf/a-3b"
 OUTPUT_INTENT = "sRGB-IEC61966-2.1"
 DEFAULT_TIMEZONE = "Europe/Paris"
 #: The families every print stylesheet uses; both are installed by the project's setup
-#: (fonts-dejavu-core, fonts-noto-core in .ci/run) and cover every shipped locale.
-FONT_STACK = '"DejaVu Serif", "DejaVu Sans", "Noto Serif", serif'
+#: (fonts-dejavu-core, fonts-noto-core in .ci/run). DejaVu covers the Latin-script
+#: locales; Arabic gets Noto Naskh Arabic, placed before DejaVu Sans (whose Arabic is
+#: basic). The print stylesheets give Arabic its own stacks (``html:lang(ar)``).
+FONT_STACK = '"DejaVu Serif", "Noto Naskh Arabic", "DejaVu Sans", "Noto Serif", serif'
 
 
 class RenderError(RuntimeError):
@@ -87,6 +96,20 @@ def translate(locale: str, message: Any, mapping: Mapping[str, Any] | None = Non
 
 def _locale(context: Any) -> str:
     return context.get("locale") or "en"
+
+
+def text_direction(locale: str) -> str:
+    """``"rtl"`` for a language written right to left (Arabic), else ``"ltr"``."""
+    return "rtl" if locale in RTL_LOCALES else "ltr"
+
+
+#: The comma that joins two names ("City of Lille, Parks department"), where a
+#: language's differs from ", " (Arabic writes "،").
+LIST_COMMAS = {"ar": "\u060c "}
+
+
+def list_comma(locale: str) -> str:
+    return LIST_COMMAS.get(locale, ", ")
 
 
 def _timezone_name(context: Any) -> str:
@@ -246,6 +269,8 @@ def environment() -> Environment:
         page_counter_css=page_counter_css,
         qr_png_data_uri=qr_png_data_uri,
         font_stack=FONT_STACK,
+        text_direction=text_direction,
+        list_comma=list_comma,
     )
     return env
 

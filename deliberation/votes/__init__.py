@@ -20,6 +20,7 @@ def includeme(config: Any) -> None:
     from partnerstate.i18n import _
 
     config.add_audit_value_labels(("method",), METHOD_LABELS)
+    config.add_choice_labels(voting_methods=METHOD_LABELS)
     config.add_audit_value_labels(
         ("kind",), {"partnership": _("Partnership"), "election": _("Election")}
     )

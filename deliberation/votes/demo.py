@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 from deliberation.votes import services
 from deliberation.votes.models import Vote
 from partnerstate.database import utcnow
+from partnerstate.demo_texts import localized
 from partnerstate.partnerships import membership
 
 
 def _t(en: str, fr: str) -> dict[str, str]:
-    return {"en": en, "fr": fr}
+    # English and French here; Spanish, Catalan, Italian, German, Dutch from demo_texts.
+    return localized(en, fr)
 
 
 TOOLS = {

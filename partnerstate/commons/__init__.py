@@ -81,10 +81,14 @@ def includeme(config: Any) -> None:
 
     from partnerstate.commons import taxonomy as tx
 
+    # Named, in this order (an enum error names the first vocabulary holding its codes).
     config.add_choice_labels(
-        tx.DOMAINS, tx.NATURES, tx.INTERVENTIONS, tx.OWNERSHIPS, tx.LEGAL_FORMS,
-        tx.DECISION_RULES, tx.ACCESS_POLICIES, tx.FEES_POLICIES, tx.OUTPUT_LICENCES,
-        tx.DATA_LICENCES, tx.STATUSES, tx.SORTS,
+        commons_categories=tx.DOMAINS, commons_natures=tx.NATURES,
+        commons_interventions=tx.INTERVENTIONS, commons_ownerships=tx.OWNERSHIPS,
+        commons_legal_forms=tx.LEGAL_FORMS, commons_decision_rules=tx.DECISION_RULES,
+        commons_access_policies=tx.ACCESS_POLICIES, commons_fees=tx.FEES_POLICIES,
+        output_licences=tx.OUTPUT_LICENCES, data_licences=tx.DATA_LICENCES,
+        commons_statuses=tx.STATUSES, commons_sorts=tx.SORTS,
     )  # fmt: skip
     config.add_home_section("commons-proposals", "partnerstate.commons.home.home_section", 40)
     config.add_nav_item("commons.list", _("Commons"), section="commons.")

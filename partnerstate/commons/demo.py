@@ -17,6 +17,7 @@ from partnerstate.commons import services
 from partnerstate.commons import taxonomy as tx
 from partnerstate.commons.models import Commons
 from partnerstate.commons.validation import fold
+from partnerstate.demo_texts import localized
 
 
 def _ostrom(*scores: int, evidence: dict[str, tuple[str, str]] | None = None) -> dict[str, Any]:
@@ -33,7 +34,8 @@ def _ostrom(*scores: int, evidence: dict[str, tuple[str, str]] | None = None) ->
 
 
 def _t(en: str, fr: str) -> dict[str, str]:
-    return {"en": en, "fr": fr}
+    # English and French here; Spanish, Catalan, Italian, German, Dutch from demo_texts.
+    return localized(en, fr)
 
 
 # Each entry: short key, who proposes it, what happens to it, and the API body.

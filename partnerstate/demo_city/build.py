@@ -42,6 +42,7 @@ from partnerstate.commons import taxonomy as tx
 from partnerstate.commons.models import Commons, CommonsRevision
 from partnerstate.database import utcnow
 from partnerstate.demo_city.plan import CLOSED_VOTE_FATES, UNVOTED_FATES, CityPlan
+from partnerstate.demo_city.texts import KINDS, localized
 from partnerstate.models import AuditEntry, User
 from partnerstate.partnerships import services as partnerships
 from partnerstate.partnerships.models import Partnership
@@ -108,14 +109,6 @@ DISTRICTS = (
     "Vieux-Lille",
     "Faubourg de Béthune",
     "Hellemmes",
-)
-KINDS = (
-    ("Community garden", "Jardin partagé"),
-    ("Repair café", "Café réparation"),
-    ("Cooperative", "Coopérative"),
-    ("Library of things", "Bibliothèque d'objets"),
-    ("Third place", "Tiers-lieu"),
-    ("Open data collective", "Collectif données ouvertes"),
 )
 WORDS = (
     "open",
@@ -210,15 +203,18 @@ def _assemblies(db: Session, city: City, plan: CityPlan, seed: int) -> None:
     for number in range(1, plan.assemblies + 1):
         assembly = assemblies.create_assembly(
             db,
-            _t(
-                f"Assembly of the commons, sector {number}",
-                f"Assemblée des communs, secteur {number}",
+            localized(
+                "Assembly of the commons, sector {number}",
+                "Assemblée des communs, secteur {number}",
+                number=number,
             ),
             "Lille",
             "fr" if number % 2 else "en",
-            description=_t(
-                f"The commons of sector {number} (synthetic city, seed {seed}).",
-                f"Les communs du secteur {number} (ville synthétique, graine {seed}).",
+            description=localized(
+                "The commons of sector {number} (synthetic city, seed {seed}).",
+                "Les communs du secteur {number} (ville synthétique, graine {seed}).",
+                number=number,
+                seed=seed,
             ),
             quorum_percent=20,
             join_policy=assembly_rules.OPEN,
@@ -332,14 +328,21 @@ def _members(
 
 
 def _commons_body(n: int, rng: random.Random) -> dict[str, Any]:
-    en, fr = KINDS[n % len(KINDS)]
+    kind = KINDS[n % len(KINDS)]
     district = DISTRICTS[n % len(DISTRICTS)]
     category = list(tx.DOMAINS)[n % len(tx.DOMAINS)]
     words = " ".join(rng.choice(WORDS) for _ in range(30))
     return {
-        "name": _t(f"{en} {district} {n}", f"{fr} {district} {n}"),
-        "summary": _t(f"{en} in {district}.", f"{fr} à {district}."),
-        "description": _t(f"{en} in {district}: {words}.", f"{fr} à {district} : {words}."),
+        "name": localized(
+            "{kind} {district} {n}", "{kind} {district} {n}", kind=kind, district=district, n=n
+        ),
+        "summary": localized(
+            "{kind} in {district}.", "{kind} à {district}.", kind=kind, district=district
+        ),
+        # Thirty random words, the bulk of the register's text: in two languages only.
+        "description": _t(
+            f"{kind['en']} in {district}: {words}.", f"{kind['fr']} à {district} : {words}."
+        ),
         "category": category,
         "address": f"{n % 300 + 1} rue des Communs, Lille",
         "district": district,
@@ -405,24 +408,25 @@ def _fates(plan: CityPlan) -> list[str]:
 def _partnership_body(n: int, rng: random.Random) -> dict[str, Any]:
     months = rng.choice((12, 24, 36))
     return {
-        "title": _t(f"Pact number {n}", f"Pacte numéro {n}"),
+        "title": localized("Pact number {n}", "Pacte numéro {n}", n=n),
         "type": "ordinary",
-        "purpose": _t(
-            f"The city and the commons work together on project {n}.",
-            f"La ville et le commun travaillent ensemble au projet {n}.",
+        "purpose": localized(
+            "The city and the commons work together on project {n}.",
+            "La ville et le commun travaillent ensemble au projet {n}.",
+            n=n,
         ),
         "city_commitments": [
             {
                 "kind": "space",
-                "description": _t("A room twice a month", "Une salle deux fois par mois"),
+                "description": localized("A room twice a month", "Une salle deux fois par mois"),
             },
             {
                 "kind": "insurance",
-                "description": _t("Volunteers' insurance", "L'assurance des bénévoles"),
+                "description": localized("Volunteers' insurance", "L'assurance des bénévoles"),
             },
         ],  # fmt: skip
         "commons_commitments": [
-            {"description": _t("Open to every resident", "Ouvert à tous les habitants")}
+            {"description": localized("Open to every resident", "Ouvert à tous les habitants")}
         ],
         "duration_months": months,
     }
@@ -619,7 +623,7 @@ def _meetings(
             past = n % 2 == 0
             starts = today + dt.timedelta(days=(-7 - 3 * n) if past else (7 + 3 * n))
             data = {
-                "title": _t(f"Plenary {n + 1}", f"Plénière {n + 1}"),
+                "title": localized("Plenary {n}", "Plénière {n}", n=n + 1),
                 "starts_at": starts.isoformat(),
                 "location": f"Maison des communs, salle {n % 5 + 1}",
                 "agenda": ["Commons of the sector", "Partnerships under deliberation"],

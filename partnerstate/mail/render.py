@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from partnerstate import i18n
 
@@ -72,7 +73,15 @@ def environment(locale: str, timezone: str) -> jinja2.Environment:
     )
     env.filters["time"] = lambda value: i18n.time_text(_moment(value), locale, timezone)
     env.globals["locale"] = locale
+    # Arabic mails are right to left: ``<html dir="rtl">`` in the layout.
+    env.globals["text_direction"] = "rtl" if locale in i18n.RTL_LOCALES else "ltr"
+    env.globals["ltr"] = ltr
     return env
+
+
+def ltr(value: str) -> Markup:
+    """``value`` isolated left to right (an address inside a sentence of any direction)."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
 def _moment(value: dt.datetime | dt.date | str) -> Any:

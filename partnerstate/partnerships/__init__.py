@@ -95,7 +95,12 @@ def includeme(config: Any) -> None:
     )
     from partnerstate.partnerships import vocabulary as vocab
 
-    config.add_choice_labels(vocab.TYPES, vocab.COMMITMENT_KINDS, vocab.STATUSES, vocab.TRANSITIONS)
+    config.add_choice_labels(
+        partnership_types=vocab.TYPES,
+        commitment_kinds=vocab.COMMITMENT_KINDS,
+        partnership_statuses=vocab.STATUSES,
+        partnership_transitions=vocab.TRANSITIONS,
+    )
     config.add_home_section("deliberations", "partnerstate.partnerships.home.home_section", 20)
     config.add_nav_item("partnerships.list", _("Partnerships"), section="partnerships.")
     config.scan("partnerstate.partnerships.views")

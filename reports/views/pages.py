@@ -22,6 +22,9 @@ from reports.models import CITY, COMMONS, WITHDRAWN, Charter
 from reports.resources import PartnershipCharterContext
 
 PAGE_SIZE = 30
+# The printed charter's words for "Article 3": charter.jinja2's message, extracted
+# from there (Jinja's %-style placeholder), looked up here in the charter's language.
+ARTICLE_MSGID = "Article %(number)s"
 TITLE = _("Title")
 PARTY_LABELS = {CITY: _("The city"), COMMONS: _("The commons")}
 STATUS_LABELS = {
@@ -418,8 +421,15 @@ def issue(request: Any) -> Any:
 
 def _review_context(draft: Any) -> dict[str, Any]:
     content = draft.content
+    locale = content["locale"]
     return {
         "content": content,
+        # The text under review is in the charter's language, whatever the page's: its
+        # direction, and the words "Article 3", are that language's.
+        "content_dir": render.text_direction(locale),
+        "article_label": lambda number: (
+            render.translations(locale).gettext(ARTICLE_MSGID) % {"number": number}
+        ),
         "issued_on": dt.date.fromisoformat(content["issued_on"]),
         "closed_at": _parse_datetime((content.get("decision") or {}).get("closed_at")),
         "markdown": render_markdown,
