@@ -29,7 +29,7 @@ format:
 	$(VENV)/bin/ruff check --fix .
 
 translations:
-	$(BABEL) extract -F babel.cfg -w 100 --no-location --sort-output --omit-header -k _ -k _n:1,2 -k pluralize:1,2 -o translations/messages.pot .
+	$(BABEL) extract -F babel.cfg -w 100 --no-location --sort-output --omit-header -k _ -k _n:1,2 -k pluralize:1,2 -k _p:1c,2 -o translations/messages.pot .
 	$(BABEL) update -w 100 -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
 
 serve:

@@ -56,6 +56,15 @@ ASSEMBLY_LOCALE_LOOKUP = "partnerstate.assembly_locale_lookup"
 _ = TranslationStringFactory(DOMAIN)
 
 
+def _p(context: str, msgid: str) -> TranslationString:
+    """A message with a context (gettext's ``msgctxt``), extracted as ``_p:1c,2``.
+
+    For one English word that other languages must say two ways: "Rejected" is
+    "Rechazada" for a partnership (una alianza) and "Rechazado" for a commons.
+    """
+    return TranslationString(msgid, domain=DOMAIN, context=context)
+
+
 def catalog_path(locale: str) -> resources.abc.Traversable:
     return resources.files("translations") / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 

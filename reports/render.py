@@ -86,7 +86,9 @@ def translations(locale: str) -> Any:
 
 def translate(locale: str, message: Any, mapping: Mapping[str, Any] | None = None) -> str:
     """Translate a msgid or TranslationString into ``locale``, with ``${name}`` mapping."""
-    text = translations(locale).gettext(str(message))
+    context = getattr(message, "context", None)
+    catalog = translations(locale)
+    text = catalog.pgettext(context, str(message)) if context else catalog.gettext(str(message))
     if isinstance(message, TranslationString) and message.mapping and mapping is None:
         mapping = message.mapping
     if mapping:

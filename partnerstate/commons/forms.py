@@ -29,7 +29,7 @@ from partnerstate.commons import taxonomy as tx
 from partnerstate.commons import validation as rules
 from partnerstate.commons.models import Commons
 from partnerstate.forms import Form, NumberField, add_rule_errors, length
-from partnerstate.i18n import LOCALES, _
+from partnerstate.i18n import LOCALES, _, _p
 
 
 def _choices(vocabulary: Mapping[str, Any], blank: Any = None) -> list[SelectChoice]:
@@ -71,7 +71,7 @@ class SearchForm(Form):
         _("Status"),
         choices=[
             SelectChoice(tx.PUBLISHED, _("Published")),
-            SelectChoice(tx.REJECTED, _("Rejected")),
+            SelectChoice(tx.REJECTED, _p("commons", "Rejected")),
             SelectChoice(tx.ARCHIVED, _("Archived")),
         ],
         default=tx.PUBLISHED,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from partnerstate.i18n import _
+from partnerstate.i18n import _, _p
 
 # Lifecycle of a record: proposed -> published | rejected; published -> archived.
 PROPOSED = "proposed"
@@ -22,7 +22,7 @@ ARCHIVED = "archived"
 STATUSES = {
     PROPOSED: _("Proposed"),
     PUBLISHED: _("Published"),
-    REJECTED: _("Rejected"),
+    REJECTED: _p("commons", "Rejected"),
     ARCHIVED: _("Archived"),
 }
 
@@ -204,7 +204,7 @@ REVISION_ACTIONS = {
     "created": _("Proposed"),
     "edited": _("Edited"),
     "validated": _("Validated and published"),
-    "rejected": _("Rejected"),
+    "rejected": _p("commons", "Rejected"),
     "archived": _("Archived"),
     "balance": _("Community balance reported"),
 }

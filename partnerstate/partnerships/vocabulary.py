@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnerstate.i18n import _
+from partnerstate.i18n import _, _p
 
 # Bologna-style law knows two sizes of pact; Naples adds recognised civic use.
 TYPES = {
@@ -69,11 +69,11 @@ STATUSES = {
     "deliberation": _("In deliberation"),
     "voting": _("Voting"),
     "adopted": _("Adopted"),
-    "rejected": _("Rejected"),
+    "rejected": _p("partnership", "Rejected"),
     "no_quorum": _("No quorum"),
-    "signed": _("Signed"),
+    "signed": _p("partnership", "Signed"),
     "active": _("Active"),
-    "closed": _("Closed"),
+    "closed": _p("partnership", "Closed"),
 }
 
 

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from partnerstate import permissions as perms
 from partnerstate.forms import add_rule_errors
-from partnerstate.i18n import LOCALES, _
+from partnerstate.i18n import LOCALES, _, _p
 from partnerstate.markup import render_markdown
 from partnerstate.partnerships.errors import Forbidden, ServiceError
 from partnerstate.services import accounts
@@ -29,7 +29,7 @@ TITLE = _("Title")
 PARTY_LABELS = {CITY: _("The city"), COMMONS: _("The commons")}
 STATUS_LABELS = {
     "awaiting_signatures": _("Awaiting signatures"),
-    "signed": _("Signed"),
+    "signed": _p("charter", "Signed"),
     "withdrawn": _("Withdrawn"),
 }
 

@@ -21,15 +21,20 @@ def _extract(target: Path) -> None:
         [
             sys.executable, "-m", "babel.messages.frontend", "extract",
             "-F", "babel.cfg", "--no-location", "--sort-output", "--omit-header",
-            "-k", "_", "-k", "_n:1,2", "-k", "pluralize:1,2", "-o", str(target), ".",
+            "-k", "_", "-k", "_n:1,2", "-k", "pluralize:1,2", "-k", "_p:1c,2", "-o", str(target), ".",
         ],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
 
 
+def _key(message) -> str:
+    """A message's identity: its msgid, and its context when it has one."""
+    return f"{message.context}\x04{message.id}" if message.context else str(message.id)
+
+
 def _ids(path: Path) -> set[str]:
     with path.open("rb") as handle:
-        return {str(m.id) for m in read_po(handle) if m.id}
+        return {_key(m) for m in read_po(handle) if m.id}
 
 
 def test_pot_is_up_to_date(tmp_path):
@@ -47,7 +52,7 @@ def test_shipped_catalog_is_complete(locale):
     with path.open("rb") as handle:
         catalog = read_po(handle)
     expected = _ids(POT)
-    present = {str(m.id) for m in catalog if m.id}
+    present = {_key(m) for m in catalog if m.id}
     assert expected <= present, f"{locale}: missing {sorted(expected - present)[:10]}"
     untranslated = [
         m.id

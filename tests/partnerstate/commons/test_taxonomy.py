@@ -51,6 +51,6 @@ def test_labels_have_french_translations():
                     tx.ACCESS_POLICIES, tx.BALANCE_DIMENSIONS, tx.REVISION_ACTIONS)  # fmt: skip
     for vocabulary in vocabularies:
         for label in vocabulary.values():
-            message = french.get(str(label))
+            message = french.get(str(label), context=label.context)
             assert message is not None and message.string, label
     assert french.get("Green and public space").string == "Espaces verts et publics"
