@@ -21,7 +21,8 @@ def _extract(target: Path) -> None:
         [
             sys.executable, "-m", "babel.messages.frontend", "extract",
             "-F", "babel.cfg", "--no-location", "--sort-output", "--omit-header",
-            "-k", "_", "-k", "_n:1,2", "-k", "pluralize:1,2", "-k", "_p:1c,2", "-o", str(target), ".",
+            "-k", "_", "-k", "_n:1,2", "-k", "pluralize:1,2", "-k", "_p:1c,2",
+            "-o", str(target), ".",
         ],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
