@@ -56,6 +56,17 @@ ASSEMBLY_LOCALE_LOOKUP = "partnerstate.assembly_locale_lookup"
 _ = TranslationStringFactory(DOMAIN)
 
 
+def text_direction(locale: str | None) -> str:
+    """``"rtl"`` for a language written right to left, else ``"ltr"``: the ``dir`` of
+    its pages. The one place that decides it (templates read ``request.text_direction``)."""
+    language = (locale or "").replace("_", "-").split("-")[0].lower()
+    return "rtl" if language in RTL_LOCALES else "ltr"
+
+
+def request_text_direction(request: Any) -> str:
+    return text_direction(request.locale_name)
+
+
 def catalog_path(locale: str) -> resources.abc.Traversable:
     return resources.files("translations") / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -256,3 +267,4 @@ def includeme(config: Any) -> None:
     config.add_request_method(format_number, "format_number")
     config.add_request_method(format_percent, "format_percent")
     config.add_request_method(translate, "translate")
+    config.add_request_method(request_text_direction, "text_direction", reify=True)

@@ -64,7 +64,29 @@ def lang_attribute_filter(context: Any, value: Any) -> Markup:
     )
     if language is None or language == request.locale_name or not LANGUAGE_TAG.match(language):
         return Markup("")
+    direction = i18n.text_direction(language)
+    if direction != request.text_direction:
+        # English shown on an Arabic page reads left to right, and the other way round.
+        return Markup(' lang="{}" dir="{}"').format(language, direction)
     return Markup(' lang="{}"').format(language)
+
+
+def lang_attributes(locale: str) -> Markup:
+    """` lang="ar" dir="rtl"` for an element whose text is in ``locale`` (a charter's
+    title, a mail's subject), whatever the page's own language."""
+    return Markup(' lang="{}" dir="{}"').format(locale, i18n.text_direction(locale))
+
+
+def ltr_filter(value: Any) -> Markup:
+    """``value`` isolated and left to right: ``<bdi dir="ltr">…</bdi>``.
+
+    For what is read character by character whatever the page's language — receipts,
+    hashes, codes, commands, email addresses, URLs, ids. In an Arabic sentence the
+    bidirectional algorithm would otherwise reorder "K7QH-3MZC" around its dashes.
+    """
+    if value is None or value == "":
+        return Markup("")
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
 class GetText(GetTextWrapper):
@@ -104,8 +126,11 @@ def includeme(config: Any) -> None:
             percent=percent_filter,
             localized=localized_filter,
             lang=lang_attribute_filter,
+            ltr=ltr_filter,
         )
         env.globals["locales"] = i18n.LOCALES
+        env.globals["text_direction"] = i18n.text_direction
+        env.globals["lang_attributes"] = lang_attributes
         env.globals["Markup"] = Markup
 
     # The environment exists only once pyramid_jinja2's own actions have run.
