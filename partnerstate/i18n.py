@@ -221,6 +221,12 @@ def format_percent(request: Any, value: float | None) -> str:
     return babel.numbers.format_percent(value, locale=request.locale_name)
 
 
+def format_list_text(request: Any, items: Any, style: str = "standard") -> str:
+    """Items as the reader's language lists them: "A, B, and C", "A, B und C", "A وB وC"."""
+    texts = [str(item) for item in items or ()]
+    return format_list(texts, style=style, locale=request.locale_name) if texts else ""
+
+
 def language_name(locale: str, in_locale: str) -> str:
     return babel.Locale.parse(locale).get_display_name(in_locale) or locale
 
@@ -266,5 +272,6 @@ def includeme(config: Any) -> None:
     config.add_request_method(format_date, "format_date")
     config.add_request_method(format_number, "format_number")
     config.add_request_method(format_percent, "format_percent")
+    config.add_request_method(format_list_text, "format_list")
     config.add_request_method(translate, "translate")
     config.add_request_method(request_text_direction, "text_direction", reify=True)

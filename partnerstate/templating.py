@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pyramid.threadlocal import get_current_request
 from pyramid_jinja2.i18n import GetTextWrapper
 
@@ -40,6 +40,13 @@ def number_filter(context: Any, value: Any) -> str:
 @pass_context
 def percent_filter(context: Any, value: Any) -> str:
     return i18n.format_percent(_request(context), value)
+
+
+@pass_context
+def list_filter(context: Any, items: Any, style: str = "standard") -> Markup:
+    """``names|format_list``: a list in the page's language; each item is escaped."""
+    escaped = [escape(item) for item in items or ()]
+    return Markup(i18n.format_list_text(_request(context), escaped, style))
 
 
 @pass_context
@@ -124,6 +131,7 @@ def includeme(config: Any) -> None:
             date=date_filter,
             number=number_filter,
             percent=percent_filter,
+            format_list=list_filter,
             localized=localized_filter,
             lang=lang_attribute_filter,
             ltr=ltr_filter,

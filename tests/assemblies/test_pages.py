@@ -685,7 +685,7 @@ def test_calendar_feed(app, db, cast):
 def test_pages_in_french(app, db, cast):
     make_meeting(db, cast.assembly, cast.facilitator)
     page = app.get(f"/assemblies/{cast.assembly.id}?_LOCALE_=fr")
-    assert '<html lang="fr">' in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text
     assert "Réunions à venir" in page.text
     assert "Animateur·rices" in page.text
     assert "3 personnes" in page.text
