@@ -44,9 +44,10 @@ def percent_filter(context: Any, value: Any) -> str:
 
 @pass_context
 def list_filter(context: Any, items: Any, style: str = "standard") -> Markup:
-    """``names|format_list``: a list in the page's language; each item is escaped."""
-    escaped = [escape(item) for item in items or ()]
-    return Markup(i18n.format_list_text(_request(context), escaped, style))
+    """``names|format_list``: a list in the page's language, escaped once (an item may be
+    markup already, e.g. a macro's output: it is unescaped first)."""
+    texts = [item.unescape() if isinstance(item, Markup) else item for item in items or ()]
+    return escape(i18n.format_list_text(_request(context), texts, style))
 
 
 @pass_context
