@@ -461,7 +461,9 @@ def test_invitations_page(app, db, verified_cast):
     as_(app, cast.official)
     response = post(app, url, {"count": "3", "role": "member", "note": "Fives"}, status=200)
     assert response.headers["Cache-Control"] == "no-store"
-    codes = re.findall(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})</code>", response.text)
+    codes = re.findall(
+        r'<code dir="ltr">([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})</code>', response.text
+    )
     assert len(codes) == 3
     assert _count(db, Invitation) == 3
     page = app.get(url)
