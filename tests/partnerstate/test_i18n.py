@@ -223,11 +223,19 @@ def test_every_page_has_the_switcher_back_to_itself(app):
     links = {a["hreflang"]: a["href"] for a in page.html.select("nav.language-nav a")}
     assert set(links) == set(i18n.LOCALES)
     assert links["fr"] == "http://localhost/language/fr?next=%2Flogin"
-    french = page.html.select_one("nav.language-nav a[hreflang=fr]")
-    assert french["lang"] == "fr" and french["title"] == "Français"
-    # Shown by its code (the header stays on one line); named in full for screen readers.
-    assert french.select_one("[aria-hidden=true]").text == "fr"
-    assert french.select_one(".visually-hidden").text == "Français"
+    # Each language named in itself, with its lang and hreflang (and its direction).
+    for code, name in i18n.LOCALES.items():
+        link = page.html.select_one(f"nav.language-nav a[hreflang={code}]")
+        assert link["lang"] == code and link.get_text(strip=True) == name
+        assert link["dir"] == ("rtl" if code == "ar" else "ltr")
+    arabic = page.html.select_one("nav.language-nav a[hreflang=ar]")
+    assert arabic.get_text() == "العربية"
+    # Eight do not fit in the header's row: they are folded in a menu (no JavaScript)
+    # whose summary names the current language in itself.
+    menu = page.html.select_one("nav.language-nav details")
+    assert menu.select("a") and not menu.has_attr("open")
+    current = menu.summary.select_one("[lang]")
+    assert current["lang"] == "en" and current.get_text(strip=True) == "English"
 
 
 def test_the_switcher_sets_the_cookie_and_goes_back(app):
