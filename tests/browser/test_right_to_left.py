@@ -126,12 +126,12 @@ def right(b: dict[str, float]) -> float:
     return b["x"] + b["width"]
 
 
-# What sticks out of the window, to say why a page scrolls sideways.
-OVERFLOWING = """() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,
+# What sticks out of the window, to say why a page scrolls sideways (list markers and
+# pseudo-elements have no box of their own: look at the screenshot).
+OVERFLOWING = """() => [document.documentElement.scrollWidth, innerWidth,
   ...[...document.querySelectorAll('body *')]
-  .map(e => [e, e.getBoundingClientRect(), getComputedStyle(e)])
-  .filter(([e, r, s]) => r.right + parseFloat(s.marginRight) > document.documentElement.clientWidth + 0.5
-    || r.left - parseFloat(s.marginLeft) < -0.5)
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.right > innerWidth + 0.5 || r.left < -0.5)
   .slice(0, 8).map(([e, r]) => `${e.tagName}.${e.className} ${r.left}–${r.right}`)]"""
 
 
