@@ -162,6 +162,18 @@ def test_arabic_pages_are_mirrored(open_in, ids, screenshots, name):
     assert not has_horizontal_scroll(page), page.evaluate(OVERFLOWING)
 
 
+def test_the_arabic_language_menu_opens_inside_the_window(open_in, ids, screenshots):
+    page = visit(open_in, ids, "home", "ar")
+    page.locator("nav.language-nav summary").click()
+    links = page.locator("nav.language-nav a")
+    expect(links.first).to_be_visible()
+    menu = box(page, "nav.language-nav ul")
+    assert menu["x"] >= 0 and right(menu) <= page.viewport_size["width"], menu
+    names = [links.nth(i).inner_text() for i in range(links.count())]
+    assert names == list(LOCALES.values())
+    page.screenshot(path=str(screenshots / "home-ar-languages.png"))
+
+
 def test_an_english_page_is_not_mirrored(open_in, ids):
     page = visit(open_in, ids, "home", "en")
     assert page.evaluate("() => document.documentElement.dir") == "ltr"
