@@ -250,6 +250,28 @@ def test_english_results_charts_grow_from_the_left(open_in, ids):
     assert max(starts) - min(starts) < 1.5, starts
 
 
+def test_the_map_controls_sit_on_the_right_and_work_in_arabic(open_in, ids, screenshots):
+    page = open_in(None, "ar")
+    page.goto("/commons")
+    container = page.locator("#commons-map")
+    # Leaflet's own stylesheet is physical: the map itself stays left to right.
+    assert container.get_attribute("dir") == "ltr"
+    zoom = page.locator("#commons-map .leaflet-control-zoom")
+    expect(zoom).to_be_visible()
+    expect(page.locator("#commons-map .leaflet-marker-icon").first).to_be_visible()
+    area, buttons = container.bounding_box(), zoom.bounding_box()
+    attribution = box(page, "#commons-map .leaflet-control-attribution")
+    # Mirrored like the page: zoom at the top right, the attribution at the bottom left.
+    assert right(area) - right(buttons) < 20 and buttons["x"] > area["x"] + area["width"] / 2
+    assert attribution["x"] - area["x"] < 5
+    assert page.locator("#commons-map .leaflet-control-zoom-in").get_attribute("title")
+    scale = "() => document.querySelector('#commons-map .leaflet-proxy').style.transform"
+    before = page.evaluate(scale)
+    page.locator("#commons-map .leaflet-control-zoom-in").click()
+    page.wait_for_function(f"before => ({scale})() !== before", arg=before)
+    container.screenshot(path=str(screenshots / "map-ar.png"))
+
+
 # --- axe, in every language ----------------------------------------------------------------------
 
 
