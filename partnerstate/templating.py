@@ -73,7 +73,7 @@ def lang_attribute_filter(context: Any, value: Any) -> Markup:
     if language is None or language == request.locale_name or not LANGUAGE_TAG.match(language):
         return Markup("")
     direction = i18n.text_direction(language)
-    if direction != request.text_direction:
+    if direction != i18n.text_direction(request.locale_name):
         # English shown on an Arabic page reads left to right, and the other way round.
         return Markup(' lang="{}" dir="{}"').format(language, direction)
     return Markup(' lang="{}"').format(language)
