@@ -119,6 +119,16 @@ def test_arabic_pages_are_right_to_left(app, path):
     assert re.search(r'<html lang="ar" dir="rtl">', page.text), path
 
 
+def test_the_outbox_is_right_to_left_in_arabic(official_app):
+    page = official_app.get("/outbox", headers={"Accept-Language": "ar"})
+    assert '<html lang="ar" dir="rtl">' in page.text
+
+
+def test_a_403_page_is_right_to_left_in_arabic(member_app):
+    page = member_app.get("/outbox", headers={"Accept-Language": "ar"}, status=403)
+    assert '<html lang="ar" dir="rtl">' in page.text
+
+
 def test_parameter_beats_cookie_and_accept_language(app):
     app.set_cookie("_LOCALE_", "en")
     page = app.get("/?_LOCALE_=fr", headers={"Accept-Language": "en"})
