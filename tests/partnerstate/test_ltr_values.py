@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from partnerstate.templating import ltr_filter
+from partnerstate.templating import lang_attributes, ltr_filter
 from tests.conftest import log_in
 from tests.partnerstate.commons.helpers import published
 
@@ -17,6 +17,12 @@ def test_the_filter_isolates_and_escapes():
     assert ltr_filter("K7QH-3MZC") == Markup('<bdi dir="ltr">K7QH-3MZC</bdi>')
     assert ltr_filter("<b>") == Markup('<bdi dir="ltr">&lt;b&gt;</bdi>')
     assert ltr_filter(None) == "" and ltr_filter("") == ""
+
+
+def test_text_in_a_language_says_its_direction():
+    assert lang_attributes("ar") == Markup(' lang="ar" dir="rtl"')
+    assert lang_attributes("fr") == Markup(' lang="fr" dir="ltr"')
+    assert lang_attributes('x" onclick="') == Markup(' lang="x&#34; onclick=&#34;" dir="ltr"')
 
 
 def test_a_commons_links_and_address_read_left_to_right_in_arabic(app, db, member, official):
