@@ -314,6 +314,8 @@ def test_form_errors_are_tied_to_their_fields(open_as, ids, who, path, form, val
     page = open_as(who, locale)
     page.goto(path.format(**ids))
     sent = page.locator(form).first
+    # Inputs in the other languages are folded (<details>): unfold them to type in them.
+    sent.evaluate("f => f.querySelectorAll('details').forEach(d => { d.open = true; })")
     for name, value in values.items():
         sent.locator(f"[name='{name}']").fill(value)
     sent.evaluate("f => { f.noValidate = true; }")
