@@ -39,6 +39,7 @@ def test_each_language_is_named_in_itself_with_its_lang(app, member):
         label = page.html.select_one(f"label[for=name_{code}]")
         language = label.select_one(".lang-name")
         assert language["lang"] == code and language.get_text() == f"({name})"
+        assert language["dir"] == ("rtl" if code == "ar" else "ltr")
         field = page.html.select_one(f"#name_{code}")
         assert field["lang"] == code
         assert field["dir"] == ("rtl" if code == "ar" else "ltr")
@@ -107,5 +108,11 @@ def test_a_partnership_text_in_arabic_is_typed_right_to_left_on_an_english_page(
     assert page.html.select_one("#purpose")["dir"] == "rtl"
     # Its labels stay in the page's language and direction.
     assert not page.html.select_one("label[for=title]").has_attr("dir")
+    # The languages to choose from are each isolated in their own direction, so that
+    # "English · Français · … · العربية" keeps its order in any page.
+    tabs = page.html.select("nav.language-tabs a")
+    assert [(a["lang"], a["dir"]) for a in tabs] == [
+        (code, "rtl" if code == "ar" else "ltr") for code in i18n.LOCALES
+    ]
     english = app.get(f"/partnerships/{partnership.id}/edit", {"language": "en"})
     assert english.html.select_one("#title")["dir"] == "ltr"
