@@ -65,6 +65,17 @@ def _p(context: str, msgid: str) -> TranslationString:
     return TranslationString(msgid, domain=DOMAIN, context=context)
 
 
+def text_direction(locale: str | None) -> str:
+    """``"rtl"`` for a language written right to left, else ``"ltr"``: the ``dir`` of
+    its pages. The one place that decides it (templates read ``request.text_direction``)."""
+    language = (locale or "").replace("_", "-").split("-")[0].lower()
+    return "rtl" if language in RTL_LOCALES else "ltr"
+
+
+def request_text_direction(request: Any) -> str:
+    return text_direction(request.locale_name)
+
+
 def catalog_path(locale: str) -> resources.abc.Traversable:
     return resources.files("translations") / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -219,6 +230,12 @@ def format_percent(request: Any, value: float | None) -> str:
     return babel.numbers.format_percent(value, locale=request.locale_name)
 
 
+def format_list_text(request: Any, items: Any, style: str = "standard") -> str:
+    """Items as the reader's language lists them: "A, B, and C", "A, B und C", "A وB وC"."""
+    texts = [str(item) for item in items or ()]
+    return format_list(texts, style=style, locale=request.locale_name) if texts else ""
+
+
 def language_name(locale: str, in_locale: str) -> str:
     return babel.Locale.parse(locale).get_display_name(in_locale) or locale
 
@@ -264,4 +281,6 @@ def includeme(config: Any) -> None:
     config.add_request_method(format_date, "format_date")
     config.add_request_method(format_number, "format_number")
     config.add_request_method(format_percent, "format_percent")
+    config.add_request_method(format_list_text, "format_list")
     config.add_request_method(translate, "translate")
+    config.add_request_method(request_text_direction, "text_direction", reify=True)

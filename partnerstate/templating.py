@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pyramid.threadlocal import get_current_request
 from pyramid_jinja2.i18n import GetTextWrapper
 
@@ -43,6 +43,14 @@ def percent_filter(context: Any, value: Any) -> str:
 
 
 @pass_context
+def list_filter(context: Any, items: Any, style: str = "standard") -> Markup:
+    """``names|format_list``: a list in the page's language, escaped once (an item may be
+    markup already, e.g. a macro's output: it is unescaped first)."""
+    texts = [item.unescape() if isinstance(item, Markup) else item for item in items or ()]
+    return escape(i18n.format_list_text(_request(context), texts, style))
+
+
+@pass_context
 def localized_filter(context: Any, value: Any) -> str:
     """Pick the request's language from a locale-keyed dict (user content), with fallback."""
     request = _request(context)
@@ -64,7 +72,29 @@ def lang_attribute_filter(context: Any, value: Any) -> Markup:
     )
     if language is None or language == request.locale_name or not LANGUAGE_TAG.match(language):
         return Markup("")
+    direction = i18n.text_direction(language)
+    if direction != i18n.text_direction(request.locale_name):
+        # English shown on an Arabic page reads left to right, and the other way round.
+        return Markup(' lang="{}" dir="{}"').format(language, direction)
     return Markup(' lang="{}"').format(language)
+
+
+def lang_attributes(locale: str) -> Markup:
+    """` lang="ar" dir="rtl"` for an element whose text is in ``locale`` (a charter's
+    title, a mail's subject), whatever the page's own language."""
+    return Markup(' lang="{}" dir="{}"').format(locale, i18n.text_direction(locale))
+
+
+def ltr_filter(value: Any) -> Markup:
+    """``value`` isolated and left to right: ``<bdi dir="ltr">…</bdi>``.
+
+    For what is read character by character whatever the page's language — receipts,
+    hashes, codes, commands, email addresses, URLs, ids. In an Arabic sentence the
+    bidirectional algorithm would otherwise reorder "K7QH-3MZC" around its dashes.
+    """
+    if value is None or value == "":
+        return Markup("")
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
 class GetText(GetTextWrapper):
@@ -102,10 +132,14 @@ def includeme(config: Any) -> None:
             date=date_filter,
             number=number_filter,
             percent=percent_filter,
+            format_list=list_filter,
             localized=localized_filter,
             lang=lang_attribute_filter,
+            ltr=ltr_filter,
         )
         env.globals["locales"] = i18n.LOCALES
+        env.globals["text_direction"] = i18n.text_direction
+        env.globals["lang_attributes"] = lang_attributes
         env.globals["Markup"] = Markup
 
     # The environment exists only once pyramid_jinja2's own actions have run.

@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 # Bars
-LABEL_WIDTH = 150
+# Room for "1. " and a label shortened to 20 characters, in bold: narrower, the label was
+# cut at the chart's edge (its start in English, its number in Arabic).
+LABEL_WIDTH = 190
 PLOT_WIDTH = 220
 VALUE_WIDTH = 80
 ROW = 26

@@ -173,14 +173,21 @@ class CommonsForm(Form):
     legal_form = SelectField(
         _("Legal form"), choices=_choices(tx.LEGAL_FORMS, _("Not specified")), default=""
     )
-    contact_email = StringField(_("Contact email"), [length(rules.MAX_EMAIL)])
-    contact_phone = StringField(_("Contact phone"), [length(rules.MAX_PHONE)])
-    website = StringField(_("Website"), [length(rules.MAX_URL)])
+    # Addresses, numbers and links are typed left to right, on an Arabic page too.
+    contact_email = StringField(
+        _("Contact email"), [length(rules.MAX_EMAIL)], render_kw={"dir": "ltr"}
+    )
+    contact_phone = StringField(
+        _("Contact phone"), [length(rules.MAX_PHONE)], render_kw={"dir": "ltr"}
+    )
+    website = StringField(_("Website"), [length(rules.MAX_URL)], render_kw={"dir": "ltr"})
     active_members = IntegerField(_("Number of active members"), [_optional()])
     decision_rule = SelectField(
         _("Decision rule"), choices=_choices(tx.DECISION_RULES, _("Not specified")), default=""
     )
-    rules_url = StringField(_("Link to the rules document"), [length(rules.MAX_RULES_URL)])
+    rules_url = StringField(
+        _("Link to the rules document"), [length(rules.MAX_RULES_URL)], render_kw={"dir": "ltr"}
+    )
     access = SelectField(
         _("Access"), choices=_choices(tx.ACCESS_POLICIES, _("Not specified")), default=""
     )

@@ -9,13 +9,25 @@
     return;
   }
   var data = element.dataset;
-  var map = L.map(element, { scrollWheelZoom: false });
+  // The container is dir="ltr" (Leaflet's stylesheet is written in physical left/right
+  // and breaks inside a right-to-left page); the page's own direction still decides on
+  // which side the controls sit, mirrored, and the direction of the popups' text.
+  var pageDirection = document.documentElement.dir === "rtl" ? "rtl" : "ltr";
+  var rtl = pageDirection === "rtl";
+  var map = L.map(element, { scrollWheelZoom: false, zoomControl: false, attributionControl: false });
+  L.control.zoom({
+    position: rtl ? "topright" : "topleft",
+    zoomInTitle: data.zoomIn || "Zoom in",
+    zoomOutTitle: data.zoomOut || "Zoom out"
+  }).addTo(map);
+  L.control.attribution({ position: rtl ? "bottomleft" : "bottomright" }).addTo(map);
   L.tileLayer(data.tileUrl, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
 
   // Popups are built as DOM nodes with textContent, never from HTML strings, so a
   // commons' name cannot inject markup.
   function popup(name, url, detail) {
     var box = document.createElement("div");
+    box.dir = pageDirection;
     var title = document.createElement(url ? "a" : "span");
     title.className = "map-popup-title";
     title.textContent = name;

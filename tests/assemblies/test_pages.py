@@ -461,7 +461,9 @@ def test_invitations_page(app, db, verified_cast):
     as_(app, cast.official)
     response = post(app, url, {"count": "3", "role": "member", "note": "Fives"}, status=200)
     assert response.headers["Cache-Control"] == "no-store"
-    codes = re.findall(r"<code>([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})</code>", response.text)
+    codes = re.findall(
+        r'<code dir="ltr">([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})</code>', response.text
+    )
     assert len(codes) == 3
     assert _count(db, Invitation) == 3
     page = app.get(url)
@@ -685,7 +687,7 @@ def test_calendar_feed(app, db, cast):
 def test_pages_in_french(app, db, cast):
     make_meeting(db, cast.assembly, cast.facilitator)
     page = app.get(f"/assemblies/{cast.assembly.id}?_LOCALE_=fr")
-    assert '<html lang="fr">' in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text
     assert "Réunions à venir" in page.text
     assert "Animateur·rices" in page.text
     assert "3 personnes" in page.text

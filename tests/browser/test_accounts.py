@@ -86,6 +86,7 @@ def test_the_skip_link_is_the_first_stop_and_reaches_the_content(page):
 
 def test_switch_to_french_and_back(page):
     page.goto("/login")
+    page.locator("nav.language-nav summary").click()
     page.locator("nav.language-nav").get_by_role("link", name="Français").click()
     page.wait_for_url("**/login")
     assert page.locator("html").get_attribute("lang") == "fr"
@@ -94,6 +95,7 @@ def test_switch_to_french_and_back(page):
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert "Prendre soin des communs" in page.get_by_role("heading", level=1).inner_text()
+    page.locator("nav.language-nav summary").click()
     page.locator("nav.language-nav").get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
 

@@ -324,7 +324,7 @@ def test_an_stv_election_opened_from_the_assembly_fills_its_seats(
     # Quota 2 (Droop: 3 ballots, 2 seats): the first candidate is elected in round 1.
     results = facilitator.locator("#results")
     expect(results.locator(".outcome")).to_contain_text(
-        f"Elected, in order of election: {first}, {second}"
+        f"Elected, in order of election: {first} and {second}"
     )
     rounds = facilitator.get_by_role("table", name=re.compile("^Votes of each option"))
     expect(rounds).to_contain_text("quota: 2")

@@ -29,3 +29,11 @@ def test_the_explorer_loads_swagger_ui_from_this_site(app):
 def test_the_explorer_says_what_to_do_without_javascript(app):
     noscript = app.get("/api-explorer").html.select_one("noscript")
     assert "OpenAPI document" in noscript.text
+
+
+def test_in_arabic_the_page_is_right_to_left_and_swagger_ui_left_to_right(app):
+    # Swagger UI is English with a physical stylesheet: mirrored, it would break.
+    page = app.get("/api-explorer", {"_LOCALE_": "ar"})
+    assert page.html.html["dir"] == "rtl"
+    explorer = page.html.select_one("#swagger-ui")
+    assert explorer["lang"] == "en" and explorer["dir"] == "ltr"

@@ -122,7 +122,7 @@ def test_official_reads_the_log_in_french(official_app, db, official):
     audit.record(db, official, "commons.validate", "commons", 1)
     db.commit()
     page = official_app.get("/audit?_LOCALE_=fr")
-    assert '<html lang="fr">' in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text
     assert "Journal d’audit" in page.text
     assert "Validated a commons" not in page.text
 

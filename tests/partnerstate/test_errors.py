@@ -31,7 +31,7 @@ def test_member_gets_a_403_page(member_app):
 
 def test_member_gets_a_french_403_page(member_app):
     page = member_app.get("/audit?_LOCALE_=fr", status=403)
-    assert '<html lang="fr">' in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text
     assert "<h1>Accès refusé</h1>" in page.text
     assert "Votre compte n’a pas la permission de faire cela." in page.text
 
@@ -267,7 +267,7 @@ def test_500_page_is_localized_and_has_no_traceback(exploding_app, db, caplog):
 
 def test_500_page_in_french(exploding_app):
     page = exploding_app.get("/test-boom?_LOCALE_=fr", status=500)
-    assert '<html lang="fr">' in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text
     assert "<h1>Une erreur est survenue</h1>" in page.text
     assert "Rien de ce que vous avez saisi" in page.text
     assert "Traceback" not in page.text

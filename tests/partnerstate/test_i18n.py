@@ -10,6 +10,7 @@ from typing import Any
 
 import icalendar
 import pytest
+from webob.acceptparse import create_accept_language_header
 
 from partnerstate import i18n
 from partnerstate.settings import AppSettings
@@ -35,8 +36,9 @@ def test_default_is_english(app):
     [
         ("fr-CA,fr;q=0.9", "fr"),
         ("fr", "fr"),
-        ("de", "en"),
-        ("de-DE,de;q=0.9,fr;q=0.5", "fr"),
+        ("de", "de"),
+        ("de-DE,de;q=0.9,fr;q=0.5", "de"),
+        ("pt-BR,pt;q=0.9,fr;q=0.5", "fr"),
         ("en-GB,en;q=0.9,fr;q=0.8", "en"),
         ("*", "en"),
         ("", "en"),
@@ -45,6 +47,86 @@ def test_default_is_english(app):
 )
 def test_accept_language(app, header, expected):
     assert lang(app.get("/", headers={"Accept-Language": header})) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # A region or script narrows a language we offer: the language is the match.
+        ("ca-ES", "ca"),
+        ("de-AT", "de"),
+        ("ar-MA", "ar"),
+        ("es-419", "es"),
+        ("nl-BE,nl;q=0.9", "nl"),
+        ("it-CH", "it"),
+        ("ar-Arab-MA", "ar"),
+        ("DE-at", "de"),
+        # The visitor's preferences, by q-value, not by the order of the header.
+        ("de;q=0.5,ca;q=0.9", "ca"),
+        ("en;q=0.1,ar-EG;q=0.8,fr;q=0.7", "ar"),
+        ("zh-CN,ja;q=0.9,nl;q=0.2", "nl"),
+        ("es;q=0,it", "it"),
+        # Nothing we offer (or only refusals): the site's default.
+        ("pt-BR,pt;q=0.9", "en"),
+        ("zh-CN", "en"),
+        ("ar;q=0", "en"),
+    ],
+)
+def test_accept_language_picks_the_best_of_the_eight(app, header, expected):
+    assert lang(app.get("/", headers={"Accept-Language": header})) == expected
+
+
+def test_an_unknown_accept_language_falls_back_to_the_configured_default():
+    request = SimpleNamespace(
+        params={},
+        cookies={},
+        path="/",
+        user=None,
+        accept_language=create_accept_language_header("pt-BR"),
+        registry={"partnerstate.settings": AppSettings(default_locale="ca")},
+    )
+    assert i18n.negotiate_locale(request) == "ca"
+
+
+# --- direction: right-to-left languages ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "direction"),
+    [("ar", "rtl"), ("ar-MA", "rtl"), ("ar_EG", "rtl"), ("en", "ltr"), ("fr", "ltr")]
+    + [(code, "ltr") for code in ("es", "ca", "it", "de", "nl")]
+    + [(None, "ltr"), ("", "ltr")],
+)
+def test_text_direction(locale, direction):
+    assert i18n.text_direction(locale) == direction
+
+
+def test_every_right_to_left_language_is_offered():
+    assert set(i18n.LOCALES) >= i18n.RTL_LOCALES
+
+
+@pytest.mark.parametrize("locale", sorted(i18n.LOCALES))
+def test_every_page_says_its_language_and_direction(app, locale):
+    page = app.get("/login", {"_LOCALE_": locale})
+    html = page.html.select_one("html")
+    assert html["lang"] == locale
+    assert html["dir"] == ("rtl" if locale == "ar" else "ltr")
+
+
+@pytest.mark.parametrize("path", ["/", "/api-explorer", "/no-such-page"])
+def test_arabic_pages_are_right_to_left(app, path):
+    page = app.get(path, headers={"Accept-Language": "ar"}, status="*")
+    assert re.search(r'<html lang="ar" dir="rtl">', page.text), path
+
+
+def test_the_outbox_is_right_to_left_in_arabic(official_app):
+    page = official_app.get("/outbox", headers={"Accept-Language": "ar"})
+    assert '<html lang="ar" dir="rtl">' in page.text
+
+
+def test_a_403_page_is_right_to_left_in_arabic(member_app):
+    page = member_app.get("/outbox", headers={"Accept-Language": "ar"}, status=403)
+    assert '<html lang="ar" dir="rtl">' in page.text
 
 
 def test_parameter_beats_cookie_and_accept_language(app):
@@ -151,11 +233,19 @@ def test_every_page_has_the_switcher_back_to_itself(app):
     links = {a["hreflang"]: a["href"] for a in page.html.select("nav.language-nav a")}
     assert set(links) == set(i18n.LOCALES)
     assert links["fr"] == "http://localhost/language/fr?next=%2Flogin"
-    french = page.html.select_one("nav.language-nav a[hreflang=fr]")
-    assert french["lang"] == "fr" and french["title"] == "Français"
-    # Shown by its code (the header stays on one line); named in full for screen readers.
-    assert french.select_one("[aria-hidden=true]").text == "fr"
-    assert french.select_one(".visually-hidden").text == "Français"
+    # Each language named in itself, with its lang and hreflang (and its direction).
+    for code, name in i18n.LOCALES.items():
+        link = page.html.select_one(f"nav.language-nav a[hreflang={code}]")
+        assert link["lang"] == code and link.get_text(strip=True) == name
+        assert link["dir"] == ("rtl" if code == "ar" else "ltr")
+    arabic = page.html.select_one("nav.language-nav a[hreflang=ar]")
+    assert arabic.get_text() == "العربية"
+    # Eight do not fit in the header's row: they are folded in a menu (no JavaScript)
+    # whose summary names the current language in itself.
+    menu = page.html.select_one("nav.language-nav details")
+    assert menu.select("a") and not menu.has_attr("open")
+    current = menu.summary.select_one("[lang]")
+    assert current["lang"] == "en" and current.get_text(strip=True) == "English"
 
 
 def test_the_switcher_sets_the_cookie_and_goes_back(app):
@@ -204,7 +294,7 @@ def test_the_switcher_without_next_goes_home(app):
     assert app.get("/language/en").headers["Location"] == "http://localhost/"
 
 
-@pytest.mark.parametrize("locale", ["de", "xx", "FR", "fr-CA"])
+@pytest.mark.parametrize("locale", ["pt", "xx", "FR", "fr-CA", "ar-MA"])
 def test_unknown_locale_in_the_switcher_is_404(app, locale):
     page = app.get(f"/language/{locale}", status=404)
     assert "_LOCALE_" not in app.cookies
@@ -515,7 +605,7 @@ def test_the_assembly_is_looked_up_only_when_nothing_else_decides():
         (SimpleNamespace(assembly_id=None), lambda db, id: "fr"),
         (SimpleNamespace(assembly_id=7), None),  # the assemblies package is not included
         (SimpleNamespace(assembly_id=7), lambda db, id: None),  # no such assembly
-        (SimpleNamespace(assembly_id=7), lambda db, id: "de"),  # not an interface language
+        (SimpleNamespace(assembly_id=7), lambda db, id: "pt"),  # not an interface language
     ],
 )
 def test_without_a_usable_assembly_language_the_site_default_decides(context, lookup):

@@ -63,6 +63,25 @@ def test_lang_attribute_names_the_language_shown(value, attribute):
     assert str(lang_attribute_filter({"request": _Request()}, value)) == attribute
 
 
+class _ArabicRequest(_Request):
+    locale_name = "ar"
+
+
+@pytest.mark.parametrize(
+    ("request_class", "value", "attribute"),
+    [
+        # Shown in the other direction than the page's: the direction is said too.
+        (_ArabicRequest, {"en": "Garden"}, ' lang="en" dir="ltr"'),
+        (_Request, {"ar": "حديقة"}, ' lang="ar" dir="rtl"'),
+        (_ArabicRequest, {"ar": "حديقة", "en": "Garden"}, ""),
+    ],
+)
+def test_lang_attribute_gives_the_direction_when_it_differs(request_class, value, attribute):
+    from partnerstate.templating import lang_attribute_filter
+
+    assert str(lang_attribute_filter({"request": request_class()}, value)) == attribute
+
+
 @pytest.mark.parametrize(
     "code", ["en", "fr", "oc", "ar", "eus", "pt-BR", "zh-Hant", "pcd", "vls", "frp"]
 )

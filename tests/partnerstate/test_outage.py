@@ -106,7 +106,7 @@ def _assert_unavailable(client: webtest.TestApp, token: str) -> None:
         assert "<h1>Temporarily unavailable</h1>" in page.text, path
         assert page.headers["Retry-After"]
     french = client.get("/commons?_LOCALE_=fr", status=503)
-    assert '<html lang="fr">' in french.text
+    assert '<html lang="fr" dir="ltr">' in french.text
     for path in API_CALLS:
         error = client.get(path, status=503).json["error"]
         assert error["code"] == "unavailable", path

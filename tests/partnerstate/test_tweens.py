@@ -104,7 +104,7 @@ def test_a_nul_in_an_address_is_a_400_page(app, path):
 
 def test_the_nul_page_is_in_the_visitors_language(app):
     page = app.get("/commons?q=%00&_LOCALE_=fr", status=400)
-    assert '<html lang="fr">' in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text
 
 
 @pytest.mark.parametrize(
@@ -225,7 +225,7 @@ def test_an_oversized_form_is_a_413_page_in_the_visitors_language(app):
     token = csrf_token(app)
     form = {"email": "a" * (2 * MIB), "password": "x", "csrf_token": token}
     page = app.post("/login?_LOCALE_=fr", form, status=413)
-    assert '<html lang="fr">' in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text
     assert "<h1>Trop volumineux</h1>" in page.text
 
 

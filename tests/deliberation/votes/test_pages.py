@@ -241,7 +241,8 @@ def test_a_two_option_tie_is_called_a_tie_not_a_cycle(app, db, people, vote):
     assert "and there is no cycle: some options are tied." in text
     labels = {o.id: o.display_label("en") for o in vote.options}
     winner = result["winners"][0]
-    tied = ", ".join(labels[i] for i in result["tie"]["candidates"])
+    # Listed as English lists: "A and B".
+    tied = " and ".join(labels[i] for i in result["tie"]["candidates"])
     assert f"It was a tie between {tied}; the tie-break order published when voting" in text
     assert f"decided for {labels[winner]}." in text
     assert result["tie"] == {"candidates": result["tie_break"], "winners": [winner]}
@@ -323,7 +324,7 @@ def test_election_results_show_the_elected(app, db, people, election):
     services.close_vote(db, election, people.official)
     db.commit()
     text = app.get(f"/votes/{election.id}").text
-    assert "Elected, in order of election:" in text and "<strong>Ana, Bo</strong>" in text
+    assert "Elected, in order of election:" in text and "<strong>Ana and Bo</strong>" in text
     assert "quota: 2" in text
     # The count's note is stored as a code and worded for the reader.
     assert any(step.get("note") == "elected_without_quota" for step in election.result["rounds"])
@@ -335,7 +336,7 @@ def test_election_results_show_the_elected(app, db, people, election):
 def test_the_receipts_list(app, closed):
     vote, receipt = closed
     page = app.get(f"/votes/{vote.id}/receipts")
-    assert f"<code>{receipt}</code>" in page.text
+    assert f'<code dir="ltr">{receipt}</code>' in page.text
     txt = app.get(f"/votes/{vote.id}/receipts.txt")
     assert txt.content_type == "text/plain" and receipt in txt.text.splitlines()
     assert len(txt.text.splitlines()) == 3
@@ -354,7 +355,7 @@ def test_unknown_vote_pages_are_404(app):
 def test_pages_in_french(app, closed):
     vote, _receipt = closed
     page = app.get(f"/votes/{vote.id}", {"_LOCALE_": "fr"})
-    assert '<html lang="fr">' in page.text and "Résultats" in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text and "Résultats" in page.text
 
 
 # --- opening forms -------------------------------------------------------------------------------

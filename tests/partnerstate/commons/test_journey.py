@@ -58,9 +58,10 @@ def test_a_commons_proposed_in_french_validated_found_mapped_exported(app, db, m
     # Read in French, and in English (its only name is French, so it is shown as is,
     # while the interface is English).
     french = visitor.get(f"/commons/{commons_id}?_LOCALE_=fr").text
-    assert '<html lang="fr">' in french and "<strong>semences paysannes</strong>" in french
+    assert '<html lang="fr" dir="ltr">' in french
+    assert "<strong>semences paysannes</strong>" in french
     english = visitor.get(f"/commons/{commons_id}?_LOCALE_=en").text
-    assert '<html lang="en">' in english and "Grainothèque des Bois-Blancs" in english
+    assert '<html lang="en" dir="ltr">' in english and "Grainothèque des Bois-Blancs" in english
     assert "Ostrom self-assessment" in english
 
     # The official adds the English text; the English page now uses it.

@@ -138,7 +138,7 @@ def test_member_sees_own_proposals_official_sees_all(app, db, member, official):
 def test_register_in_french(app, db, member, official):
     published(db, member, official, **copy.deepcopy(FULL_BODY))
     page = app.get("/commons?_LOCALE_=fr")
-    assert '<html lang="fr">' in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text
     assert "Registre des communs" in page.text
     assert "Jardin partagé de Fives" in page.text
     assert "Alimentation" in page.text

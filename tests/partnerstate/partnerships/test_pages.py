@@ -435,7 +435,7 @@ def test_the_page_reads_in_french(app, db, cast):
         db, cast.official, cast.assembly, cast.commons, "deliberation"
     )
     page = app.get(f"/partnerships/{partnership.id}", {"_LOCALE_": "fr"})
-    assert '<html lang="fr">' in page.text
+    assert '<html lang="fr" dir="ltr">' in page.text
     assert "Les engagements habilitants de la ville" in page.text
     assert "En délibération" in page.text
     listing = app.get("/partnerships", {"_LOCALE_": "fr"})
