@@ -27,7 +27,7 @@ from typing import Any
 
 import babel.numbers
 
-from partnerstate.i18n import RTL_LOCALES, _, date_text
+from partnerstate.i18n import _, date_text, text_direction
 from partnerstate.localized import pick
 
 #: Version 2: user-written texts are paragraphs ``{"markdown": source}`` (version 1
@@ -459,7 +459,7 @@ def build_content(
             text,
             tr,
             kinds=True,
-            rtl=locale in RTL_LOCALES,
+            rtl=text_direction(locale) == "rtl",
         ),
         "commons_commitments": lambda: _commitments_article(
             partnership.commons_commitments,
@@ -467,7 +467,7 @@ def build_content(
             text,
             tr,
             kinds=False,
-            rtl=locale in RTL_LOCALES,
+            rtl=text_direction(locale) == "rtl",
         ),
         "access": lambda: _article(
             paragraphs=_markdown(text(partnership.access_rules))

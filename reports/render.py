@@ -29,11 +29,11 @@ from markupsafe import Markup
 from pyramid.i18n import TranslationString
 
 from partnerstate.i18n import (
-    RTL_LOCALES,
     _,
     date_text,
     datetime_text,
     load_translations,
+    text_direction,
     time_text,
 )
 from partnerstate.localized import pick
@@ -98,11 +98,6 @@ def translate(locale: str, message: Any, mapping: Mapping[str, Any] | None = Non
 
 def _locale(context: Any) -> str:
     return context.get("locale") or "en"
-
-
-def text_direction(locale: str) -> str:
-    """``"rtl"`` for a language written right to left (Arabic), else ``"ltr"``."""
-    return "rtl" if locale in RTL_LOCALES else "ltr"
 
 
 #: The comma that joins two names ("City of Lille, Parks department"), where a

@@ -74,7 +74,7 @@ def environment(locale: str, timezone: str) -> jinja2.Environment:
     env.filters["time"] = lambda value: i18n.time_text(_moment(value), locale, timezone)
     env.globals["locale"] = locale
     # Arabic mails are right to left: ``<html dir="rtl">`` in the layout.
-    env.globals["text_direction"] = "rtl" if locale in i18n.RTL_LOCALES else "ltr"
+    env.globals["text_direction"] = i18n.text_direction(locale)
     env.globals["ltr"] = ltr
     return env
 
