@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
+from partnerstate.i18n import LOCALES
 from tests.browser.conftest import (
     NAVIGATION_TIMEOUT_MS,
     TIMEOUT_MS,
@@ -112,7 +113,8 @@ FORMS_WITH_ERRORS = [
     ("newcomer", "/assemblies/{assembly}/verify", "main form[action$='/verify']", {}),
     ("newcomer", "/assemblies/{assembly}/verify", "main form[action$='/redeem']", {"code": "X"}),
     ("facilitator", "/assemblies/{assembly}/elections/new", "main form", {}),
-    ("official", "/commons/{commons}/edit", "main form", {"name_en": "", "name_fr": ""}),
+    # The demo commons is named in seven languages: every one emptied leaves it nameless.
+    ("official", "/commons/{commons}/edit", "main form", {f"name_{code}": "" for code in LOCALES}),
     ("official", "/partnerships/new", "main form", {}),
     ("official", "/partnerships/{deliberating}/vote/new", "main form", {"quorum_percent": "500"}),
     ("official", "/charters/{charter}", "main form[action$='/sign']", {}),
