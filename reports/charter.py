@@ -433,6 +433,8 @@ def build_content(
     content (locale-keyed dicts) is picked in ``locale`` with ``fallback_locale``.
     """
 
+    rtl = text_direction(locale) == "rtl"
+
     def text(value: Text) -> str:
         return pick(value, locale, fallback_locale).strip() if value else ""
 
@@ -459,7 +461,7 @@ def build_content(
             text,
             tr,
             kinds=True,
-            rtl=text_direction(locale) == "rtl",
+            rtl=rtl,
         ),
         "commons_commitments": lambda: _commitments_article(
             partnership.commons_commitments,
@@ -467,7 +469,7 @@ def build_content(
             text,
             tr,
             kinds=False,
-            rtl=text_direction(locale) == "rtl",
+            rtl=rtl,
         ),
         "access": lambda: _article(
             paragraphs=_markdown(text(partnership.access_rules))

@@ -23,6 +23,9 @@ from typing import Any
 
 from reports import render
 
+#: Font stacks by script, shared by every report and given before its own stylesheet.
+SCRIPTS_STYLESHEET = Path(__file__).parent / "static" / "scripts.css"
+
 TYPES_DIR = Path(__file__).parent / "types"
 
 
@@ -54,7 +57,7 @@ class ReportType:
     def render_pdf(self, report: ReportData) -> bytes:
         return render.html_to_pdf(
             self.render_html(report),
-            [render.read_stylesheet(self.stylesheet)],
+            [render.read_stylesheet(SCRIPTS_STYLESHEET), render.read_stylesheet(self.stylesheet)],
             attachments=report.attachments,
             archival=report.archival,
         )
