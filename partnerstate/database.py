@@ -165,6 +165,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def pool_options(settings: Any) -> dict[str, int]:
+    """The connection pool's size for a server process (SQLite keeps its own pool)."""
+    if settings.database_url.startswith("sqlite"):
+        return {}
+    return {"pool_size": settings.database_pool_size}
+
+
 def refresh_statistics(engine: Engine) -> None:
     """After a bulk load, have PostgreSQL's planner learn the tables' sizes.
 
@@ -219,7 +226,7 @@ def _writes(request: Any) -> bool:
 
 def includeme(config: Any) -> None:
     settings = config.registry["partnerstate.settings"]
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **pool_options(settings))
     config.registry["db_engine"] = engine
     config.registry["db_session_factory"] = make_session_factory(engine)
     load_all_models()
