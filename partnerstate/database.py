@@ -173,16 +173,20 @@ def pool_options(settings: Any) -> dict[str, int]:
 
 
 def refresh_statistics(engine: Engine) -> None:
-    """After a bulk load, have PostgreSQL's planner learn the tables' sizes.
+    """After a bulk load, have PostgreSQL's planner learn the tables' sizes, and mark
+    their pages all-visible.
 
     Until autovacuum's next pass (or ever, where it is off) the planner takes every
     table for nearly empty: the register by name then joined and sorted every record
-    instead of reading the sort keys' index for one page. SQLite keeps no statistics
+    instead of reading the sort keys' index for one page. Counts need the visibility
+    map that only VACUUM sets: without it, counting 10,000 public commons read every
+    record (10 ms) instead of the status index alone (1 ms). SQLite keeps no statistics
     unless asked, and its plans here were measured without them: left alone.
     """
     if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("ANALYZE"))
+        # VACUUM cannot run inside a transaction.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM (ANALYZE)"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
