@@ -129,3 +129,37 @@ def test_the_register_counts_rows_so_postgresql_can_read_an_index_alone(db, engi
         event.remove(engine, "before_cursor_execute", record)
     assert len(statements) == 2
     assert all(statement.startswith("select count(*)") for statement in statements), statements
+
+
+def test_a_first_visit_reuses_the_body_while_the_register_is_unchanged(
+    app, db, engine, member, official
+):
+    from partnerstate.commons import api
+
+    api._GEOJSON_BODIES.bodies.clear()
+    garden = _garden(db, member, official)
+    first = app.get(GEOJSON)
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        if "count" in statement or "commons.latitude," in statement:
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        again = app.get(GEOJSON)  # another visitor: no ETag to send
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert again.body == first.body and again.etag == first.etag
+    assert len(statements) == 1 and statements[0].startswith("SELECT count(*)")
+    # A change makes another version: the new body, never the one kept.
+    services.update(db, garden, official, {"name": {"en": "Fives orchard"}}, "en")
+    db.flush()
+    changed = app.get(GEOJSON)
+    assert changed.etag != first.etag and "Fives orchard" in changed.text
+    assert (
+        app.get(GEOJSON, extra_environ={"HTTP_HOST": "elsewhere.example"}).text.count(
+            "http://elsewhere.example/commons/"
+        )
+        == 1
+    )
