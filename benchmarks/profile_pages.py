@@ -4,7 +4,7 @@ Usage::
 
     pip install py-spy   # a development tool; it reads the server's stacks
     python benchmarks/profile_pages.py --db postgresql://…/ps_city1m [--clients 8]
-        [--seconds 8] [--pages "register,its meetings"]
+        [--seconds 8] [--pages "register; home, signed in"]
 
 Starts one ``partnerstate serve`` process (production settings, as ``load_test.py``)
 and, for each page of the load test's mix, has ``--clients`` clients ask for it alone
@@ -108,14 +108,14 @@ def main_cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--port", type=int, default=7321)
-    parser.add_argument("--pages", help="labels of the load test's pages, comma-separated")
+    parser.add_argument("--pages", help="labels of the load test's pages, separated by ;")
     parser.add_argument("--top", type=int, default=0, help="also list each page's N top functions")
     args = parser.parse_args(argv)
     if shutil.which("py-spy") is None:
         raise SystemExit("py-spy is not installed (pip install py-spy)")
     pages, people = journey(args.db)
     if args.pages:
-        wanted = [label.strip() for label in args.pages.split(",")]
+        wanted = [label.strip() for label in args.pages.split(";")]
         pages = [page for page in pages if page.label in wanted]
     (server,) = start_servers(args.db, [args.port], threads=8)
     try:
