@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -19,10 +18,6 @@ def test_history_has_a_single_head():
     )
 
 
-# SQLite's reflection cannot read an index on an expression (users by lower(name)), so
-# Alembic compares it on PostgreSQL only, and says so.
-@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrated_schema_matches_the_models(engine):
     load_all_models()
     with engine.connect() as connection:
