@@ -165,17 +165,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def pool_options(settings: Any) -> dict[str, int]:
+    """The connection pool's size for a server process (SQLite keeps its own pool)."""
+    if settings.database_url.startswith("sqlite"):
+        return {}
+    return {"pool_size": settings.database_pool_size}
+
+
 def refresh_statistics(engine: Engine) -> None:
-    """After a bulk load, have PostgreSQL's planner learn the tables' sizes.
+    """After a bulk load, have PostgreSQL's planner learn the tables' sizes, and mark
+    their pages all-visible.
 
     Until autovacuum's next pass (or ever, where it is off) the planner takes every
     table for nearly empty: the register by name then joined and sorted every record
-    instead of reading the sort keys' index for one page. SQLite keeps no statistics
+    instead of reading the sort keys' index for one page. Counts need the visibility
+    map that only VACUUM sets: without it, counting 10,000 public commons read every
+    record (10 ms) instead of the status index alone (1 ms). SQLite keeps no statistics
     unless asked, and its plans here were measured without them: left alone.
     """
     if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("ANALYZE"))
+        # VACUUM cannot run inside a transaction.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM (ANALYZE)"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -219,7 +230,7 @@ def _writes(request: Any) -> bool:
 
 def includeme(config: Any) -> None:
     settings = config.registry["partnerstate.settings"]
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **pool_options(settings))
     config.registry["db_engine"] = engine
     config.registry["db_session_factory"] = make_session_factory(engine)
     load_all_models()

@@ -10,6 +10,7 @@ or ``vbscript:`` scheme is never written literally into the page (its colon beco
 
 from __future__ import annotations
 
+import functools
 import re
 
 import nh3
@@ -37,6 +38,14 @@ def render_markdown(source: str | None, *, print_links: bool = False) -> Markup:
     """
     if not source:
         return Markup("")
+    return Markup(_rendered(source, print_links))  # noqa: S704 -- sanitized by nh3 in _rendered
+
+
+# A deliberation page renders some seventy posts, the same ones for every reader: the
+# rendering (a fifth of the page's time) depends on the text alone, so a process keeps
+# the latest few thousand. Up to 2,048 posts of at most a few kilobytes each.
+@functools.lru_cache(maxsize=2048)
+def _rendered(source: str, print_links: bool) -> str:
     tokens = _markdown.parse(source)
     if print_links:
         _write_link_addresses(tokens)
@@ -51,8 +60,7 @@ def render_markdown(source: str | None, *, print_links: bool = False) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
-    clean = _SCRIPT_SCHEME.sub(r"\1\2\3\4&#58;", clean)
-    return Markup(clean)  # noqa: S704 -- sanitized by nh3 just above
+    return _SCRIPT_SCHEME.sub(r"\1\2\3\4&#58;", clean)
 
 
 def _write_link_addresses(tokens: list[Token]) -> None:

@@ -26,6 +26,10 @@ class AppSettings:
     """The typed settings the application reads; see :func:`load_settings`."""
 
     database_url: str = DEFAULT_DATABASE_URL
+    # Connections a process keeps open to PostgreSQL: at least its request threads
+    # (waitress: 8 by default). With fewer, every request beyond them opened a
+    # connection and closed it afterwards (a new server process each time).
+    database_pool_size: int = 10
     secret: str = ""
     environment: str = "development"
     site_name: str = "partnerstate"
@@ -61,6 +65,7 @@ class AppSettings:
 # (setting name, environment variable, type)
 _SOURCES: list[tuple[str, str, type]] = [
     ("database_url", "PARTNERSTATE_DATABASE_URL", str),
+    ("database_pool_size", "PARTNERSTATE_DATABASE_POOL_SIZE", int),
     ("secret", "PARTNERSTATE_SECRET", str),
     ("environment", "PARTNERSTATE_ENV", str),
     ("site_name", "PARTNERSTATE_SITE_NAME", str),
@@ -140,6 +145,8 @@ def load_settings(
             "PARTNERSTATE_BASE_URL is required in production (e.g. https://participate.example.org):"
             " every link in a mail is built from it"
         )
+    if settings.database_pool_size < 1:
+        raise SettingsError("PARTNERSTATE_DATABASE_POOL_SIZE must be at least 1")
     if settings.max_body_bytes < 1 or settings.max_upload_bytes < settings.max_body_bytes:
         raise SettingsError(
             "PARTNERSTATE_MAX_BODY_BYTES must be positive and at most PARTNERSTATE_MAX_UPLOAD_BYTES"

@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, query_expression, relationship
 
 from partnerstate.database import Base, UTCDateTime, utcnow
 
@@ -87,6 +87,9 @@ class Charter(Base):
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    # Set by lists only (services.listing): the commons' name read from ``content`` in
+    # SQL, so that a page of charters does not load and decode every charter's text.
+    listed_commons_name: Mapped[str | None] = query_expression()
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     signed_pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 

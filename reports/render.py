@@ -231,12 +231,18 @@ def qr_png_data_uri(url: str) -> str:
 
 def qr_svg_inline(url: str, scale: int = 4) -> Markup:
     """The same QR code as inline SVG markup, for HTML pages (no extra request)."""
+    return Markup(_qr_svg(url, scale))  # noqa: S704 - segno escapes the title; the rest is generated
+
+
+# Encoding a QR code (choosing its mask) was half of a charter page's time under load,
+# and a charter's code never changes: a process keeps the latest few hundred.
+@functools.lru_cache(maxsize=256)
+def _qr_svg(url: str, scale: int) -> str:
     svg = segno.make(url, error="m", micro=False).svg_inline(
         scale=scale, border=2, title=url, svgclass="qr", lineclass=None, omitsize=True
     )
     # An image named by its <title> (the address it encodes), for screen readers too.
-    svg = svg.replace("<svg ", '<svg role="img" ', 1)
-    return Markup(svg)  # noqa: S704 - segno escapes the title; the rest is generated
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 @functools.lru_cache(maxsize=1)

@@ -170,19 +170,19 @@ def _collect(db: Session, user: User, since: dt.datetime) -> list[Notification]:
     return found
 
 
-def _count(db: Session, query: Select[Any]) -> int:
-    return int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
-
-
 def _count_since(db: Session, user: User, since: dt.datetime) -> int:
-    """``len(_collect(...))`` without loading the changes, their partnerships and actors."""
-    total = _count(db, _replies(since, user))
-    total += _count(db, _hidden(since, user))
-    total += _count(db, _declined(since, user))
+    """``len(_collect(...))`` without loading the changes, their partnerships and actors.
+
+    Every signed-in page shows it: the counts go in one statement, not one each.
+    """
     assembly_ids = membership.assembly_ids_of(db, user)
+    kinds = [_replies(since, user), _hidden(since, user), _declined(since, user)]
+    if assembly_ids:
+        kinds.append(_drafted(assembly_ids, since, user))
+    counts = [select(func.count()).select_from(kind.subquery()).scalar_subquery() for kind in kinds]
+    total = sum(int(number or 0) for number in db.execute(select(*counts)).one())
     if not assembly_ids:
         return total
-    total += _count(db, _drafted(assembly_ids, since, user))
     moves = db.execute(
         _moves(assembly_ids, since).with_only_columns(AuditEntry.actor_id, AuditEntry.object_id)
     ).all()

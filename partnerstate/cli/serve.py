@@ -65,7 +65,13 @@ def serve(
     try:
         # Links in mails point here unless PARTNERSTATE_BASE_URL (which wins) says otherwise.
         app = main(
-            {}, **{"partnerstate.database_url": database_url, "partnerstate.base_url": site_url}
+            {},
+            **{
+                "partnerstate.database_url": database_url,
+                "partnerstate.base_url": site_url,
+                # One connection per request thread (PARTNERSTATE_DATABASE_POOL_SIZE wins).
+                "partnerstate.database_pool_size": max(threads, 1),
+            },
         )
     except SettingsError as error:
         raise SystemExit(f"Error: {error}") from None

@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from pyramid.httpexceptions import HTTPNotModified
@@ -206,16 +208,11 @@ def geojson(request: Any) -> Response:
     if _not_modified(request, etag, version.changed_at):
         response = HTTPNotModified()
     else:
-        statement = services.filtered(select(*GEOJSON_COLUMNS), query, None).order_by(Commons.id)
-        url, labels = record_url(request), domain_labels(request)
-        features = [feature(request, row, url, labels) for row in request.db.execute(statement)]
-        response = Response(
-            body=json.dumps(
-                {"type": "FeatureCollection", "features": features}, ensure_ascii=False
-            ).encode(),
-            content_type="application/geo+json",
-            charset="utf-8",
-        )
+        key = (etag, request.application_url)  # the records' links start with the latter
+        body = _GEOJSON_BODIES.get(key)
+        if body is None:
+            body = _GEOJSON_BODIES.put(key, _geojson_body(request, query))
+        response = Response(body=body, content_type="application/geo+json", charset="utf-8")
     response.etag = etag
     response.last_modified = version.changed_at
     # Anyone may keep it, but must ask again (cheaply) before using it; the labels
@@ -223,6 +220,48 @@ def geojson(request: Any) -> Response:
     response.cache_control = "public, no-cache"
     response.vary = ("Accept-Language", "Cookie")
     return response
+
+
+def _geojson_body(request: Any, query: services.RegisterQuery) -> bytes:
+    statement = services.filtered(select(*GEOJSON_COLUMNS), query, None).order_by(Commons.id)
+    url, labels = record_url(request), domain_labels(request)
+    features = [feature(request, row, url, labels) for row in request.db.execute(statement)]
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False).encode()
+
+
+class _RecentBodies:
+    """The last few GeoJSON bodies a process made, by ETag.
+
+    Ten thousand features take a third of a second to read and write; every visitor's
+    first look at the map asks for the same ones. The ETag is computed from the
+    database on every request (count and latest change of the records, filters,
+    language, address), so a body is reused only while the register is unchanged, on
+    any number of processes: the same rule that lets a client keep it. Each body is a
+    few megabytes at most; a handful are kept (one per language and filter in use).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.bodies: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> bytes | None:
+        with self.lock:
+            body = self.bodies.get(key)
+            if body is not None:
+                self.bodies.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[str, str], body: bytes) -> bytes:
+        with self.lock:
+            self.bodies[key] = body
+            while len(self.bodies) > self.size:
+                self.bodies.popitem(last=False)
+        return body
+
+
+_GEOJSON_BODIES = _RecentBodies(size=8)
 
 
 def _geojson_etag(request: Any, version: services.Version) -> str:

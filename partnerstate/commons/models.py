@@ -46,6 +46,15 @@ class Commons(Base):
         Index("ix_commons_status_created_at", "status", "created_at"),
         Index("ix_commons_status_updated_at", "status", "updated_at"),
         Index("ix_commons_status_ostrom_score", "status", "ostrom_score"),
+        # The map's version (count and latest change of the records with coordinates),
+        # read from this index alone on every repeat visit (migration 0019).
+        Index(
+            "ix_commons_mappable_status_updated_at",
+            "status",
+            "updated_at",
+            sqlite_where=text("latitude IS NOT NULL AND longitude IS NOT NULL"),
+            postgresql_where=text("latitude IS NOT NULL AND longitude IS NOT NULL"),
+        ),
         # The district filter, and its list of choices read from the index alone.
         Index("ix_commons_district_status", "district", "status"),
         # Full-text search is ``search_text LIKE '%word%'``. PostgreSQL answers it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnerstate.database import Base, UTCDateTime, utcnow
@@ -59,6 +59,12 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+# An assembly's members by name (membership.members): PostgreSQL walks the people in
+# name order and stops at the page, instead of joining and sorting every account of
+# the city (migration 0019).
+Index("ix_users_lower_display_name_id", func.lower(User.display_name), User.id)
 
 
 class ApiToken(Base):

@@ -439,3 +439,25 @@ def test_a_second_assembly_is_independent(db, official):
     second = make_assembly(db, official, name="Second")
     assert services.membership_role(db, second.id, first.member.id) is None
     assert services.voting_members(db, second.id) == []
+
+
+def test_pages_of_members_follow_roles_then_names_across_role_boundaries(db, official):
+    # Pages are read one role at a time (the users' name index); they must join up
+    # into exactly the whole list's order, whatever the page size.
+    assembly = make_assembly(db, official)
+    names = ["bea", "Aline", "carl", "Zoé", "émile", "Dan", "ana", "Yves", "Bob"]
+    roles = [rules.FACILITATOR, rules.OBSERVER, rules.MEMBER]
+    for number, name in enumerate(names):
+        person = factories.make_user(db, name=name)
+        services.add_member(db, assembly, person, roles[number % 3])
+    db.flush()
+    whole = [m.id for m in services.members(db, assembly.id)]
+    assert [m.role for m in services.members(db, assembly.id)] == sorted(
+        (m.role for m in services.members(db, assembly.id)), key=rules.ROLES.index
+    )
+    for size in (1, 2, 3, 4, 9, 10):
+        paged = []
+        for offset in range(0, len(names) + size, size):
+            paged += [m.id for m in services.members(db, assembly.id, limit=size, offset=offset)]
+        assert paged == whole, size
+    assert services.members(db, assembly.id, limit=5, offset=len(names)) == []

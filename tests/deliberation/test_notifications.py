@@ -178,3 +178,6 @@ def test_the_header_count_matches_the_list_and_sends_the_same_statements_for_mor
     many, many_statements = _statements_of_count_new(db, member_id)
     assert many == _new_in_the_list(db, member_id) == 2 + 3 + 3
     assert many_statements == few_statements
+    # The last visit, the person's assemblies, all the counts at once, the
+    # partnerships' moves and which of them are shown: five, not one per kind.
+    assert many_statements == 5

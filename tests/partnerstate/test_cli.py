@@ -402,6 +402,8 @@ def test_serve_builds_the_app_and_freezes_its_startup_objects(runner, db_url, mo
     assert result.exit_code == 0, result.output
     assert (served["port"], served["threads"]) == (7001, 3)
     assert callable(served["app"])
+    # A pooled connection for each request thread, none opened and closed per request.
+    assert served["app"].registry["partnerstate.settings"].database_pool_size == 3
     # Full collections no longer walk the routes, mappers and templates built at startup.
     assert served["registry_frozen"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -379,6 +380,18 @@ def test_number_and_percent_formats():
     assert french.replace("\u202f", " ").replace("\xa0", " ") == "1 234 567,5"
     assert i18n.format_percent(_request("en"), 0.256) == "26%"
     assert i18n.format_percent(_request("fr"), 0.256).replace("\xa0", " ") == "26 %"
+
+
+def test_numbers_remembered_per_language_and_type():
+    # Figures are cached (a results page writes a thousand): the cache must not mix
+    # languages, nor equal values of different types.
+    for _ in range(2):
+        assert i18n.format_number(_request("en"), 1500) == "1,500"
+        assert i18n.format_number(_request("fr"), 1500).replace("\u202f", " ") == "1 500"
+        assert i18n.format_number(_request("de"), 1500) == "1.500"
+        assert i18n.format_number(_request("en"), 2) == "2"
+        assert i18n.format_number(_request("en"), Decimal("2.50")) == "2.5"
+        assert i18n.format_number(_request("en"), 2.25) == "2.25"
 
 
 def test_empty_values_format_as_nothing():

@@ -72,3 +72,17 @@ def test_safe_links_keep_their_target():
 @pytest.mark.parametrize("source", [None, ""])
 def test_no_text_is_no_html(source):
     assert render(source) == ""
+
+
+def test_remembered_renderings_keep_screen_and_paper_apart():
+    # Renderings are cached per text: the printed form (links spelled out) must not be
+    # served to the screen, nor the other way round, and both stay safe markup.
+    from partnerstate.markup import render_markdown
+
+    source = "See [the garden](https://example.org/garden)."
+    for _ in range(2):
+        screen = render_markdown(source)
+        paper = render_markdown(source, print_links=True)
+        assert "(https://example.org/garden)" not in screen
+        assert "(https://example.org/garden)" in paper
+        assert type(screen).__name__ == "Markup"

@@ -167,3 +167,21 @@ def test_mail_settings_and_their_defaults(tmp_path):
     assert configured.smtp_url == "smtp://mail.example.org:587?starttls=1"
     assert configured.mail_from == "Ville <civic@example.org>"
     assert mail_folder(configured) == str(tmp_path / "out")
+
+
+def test_postgresql_pool_holds_a_connection_per_request_thread():
+    from partnerstate.database import make_engine, pool_options
+
+    settings = load_settings({}, environ={"PARTNERSTATE_DATABASE_URL": "postgresql://u@db/city"})
+    assert settings.database_pool_size == 10  # above waitress's 8 threads
+    engine = make_engine(settings.database_url, **pool_options(settings))
+    assert engine.pool.size() == 10  # SQLAlchemy's default of 5 closed the extra ones
+    engine.dispose()
+    sized = load_settings({"partnerstate.database_pool_size": "16"}, environ={})
+    assert sized.database_pool_size == 16
+    assert pool_options(sized) == {}  # SQLite: its own pool
+
+
+def test_pool_size_must_be_positive():
+    with pytest.raises(SettingsError, match="POOL_SIZE"):
+        load_settings({}, environ={"PARTNERSTATE_DATABASE_POOL_SIZE": "0"})

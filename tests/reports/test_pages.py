@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from reports.models import Charter
 from tests import factories
@@ -28,6 +28,25 @@ def test_the_public_list(app, db, scene):
     assert 'lang="en"' in page.text
     assert app.get("/charters?page=2").status_int == 200
     assert app.get("/charters?page=x").status_int == 200
+
+
+def test_the_list_shows_the_commons_name_without_reading_the_charters_text(app, db, engine, scene):
+    item = _charter(app, db, scene)
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = app.get("/charters")
+        app.get("/api/v1/charters")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert item.content["commons"]["name"] in page.text
+    # Each charter's text is kilobytes of JSON; a list reads only the name out of it.
+    whole = re.compile(r"charters\.content(,\s*charters\.|\s+FROM)")  # the column itself
+    assert not [s for s in statements if whole.search(s)]
 
 
 def test_the_nav_links_to_charters(app):

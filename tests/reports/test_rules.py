@@ -95,6 +95,11 @@ def test_qr_codes_encode_the_verification_address():
     assert render.qr_png_data_uri(url).startswith("data:image/png;base64,")
     svg = str(render.qr_svg_inline(url))
     assert svg.startswith("<svg") and "viewBox" in svg and url in svg
+    # Kept per address (a charter page draws its code on every view): never another's.
+    assert str(render.qr_svg_inline(url)) == svg
+    other = str(render.qr_svg_inline(url.replace("a", "b")))
+    assert other != svg and url.replace("a", "b") in other
+    assert type(render.qr_svg_inline(url)).__name__ == "Markup"
 
 
 def test_dates_in_reports_follow_the_report_language():

@@ -43,7 +43,7 @@ def test_a_repeat_with_the_etag_is_a_304_without_reading_the_records(
     assert again.etag == first.etag
     # One small query (count and latest change), not the features.
     reads = [s for s in statements if "FROM commons" in s]
-    assert len(reads) == 1 and reads[0].startswith("SELECT count(commons.id)")
+    assert len(reads) == 1 and reads[0].startswith("SELECT count(*)")
 
 
 def test_if_modified_since_gives_a_304_until_a_record_changes(app, db, member, official):
@@ -110,3 +110,56 @@ def test_the_csv_is_streamed_a_chunk_at_a_time_in_the_register_order(
     finally:
         getattr(raw, "close", lambda: None)()
     assert len(pieces) == 1 + 3  # header, then chunks of 2, 2 and 1
+
+
+def test_the_register_counts_rows_so_postgresql_can_read_an_index_alone(db, engine):
+    # count(id) makes PostgreSQL fetch every record for its id (no status index holds
+    # it): 10 ms for 10,000 commons on the register, 21 ms for the map's 304.
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        if "count" in statement:  # not the test's savepoints
+            statements.append(" ".join(statement.lower().split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        services.count(db, services.RegisterQuery())
+        services.version(db, services.RegisterQuery(mappable=True))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 2
+    assert all(statement.startswith("select count(*)") for statement in statements), statements
+
+
+def test_a_first_visit_reuses_the_body_while_the_register_is_unchanged(
+    app, db, engine, member, official
+):
+    from partnerstate.commons import api
+
+    api._GEOJSON_BODIES.bodies.clear()
+    garden = _garden(db, member, official)
+    first = app.get(GEOJSON)
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        if "count" in statement or "commons.latitude," in statement:
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        again = app.get(GEOJSON)  # another visitor: no ETag to send
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert again.body == first.body and again.etag == first.etag
+    assert len(statements) == 1 and statements[0].startswith("SELECT count(*)")
+    # A change makes another version: the new body, never the one kept.
+    services.update(db, garden, official, {"name": {"en": "Fives orchard"}}, "en")
+    db.flush()
+    changed = app.get(GEOJSON)
+    assert changed.etag != first.etag and "Fives orchard" in changed.text
+    assert (
+        app.get(GEOJSON, extra_environ={"HTTP_HOST": "elsewhere.example"}).text.count(
+            "http://elsewhere.example/commons/"
+        )
+        == 1
+    )
