@@ -69,3 +69,15 @@ def election(db, people):
 
 def option_ids(vote) -> list[int]:
     return [option.id for option in vote.options]
+
+
+@pytest.fixture
+def closed(db, people, vote):
+    """``vote`` closed after three ballots; with the member's receipt."""
+    proposal, status_quo = option_ids(vote)
+    receipt = services.cast_ballot(db, vote, people.member, [proposal, status_quo]).receipt
+    services.cast_ballot(db, vote, people.voter, [status_quo, proposal])
+    services.cast_ballot(db, vote, people.facilitator, [proposal])
+    services.close_vote(db, vote, people.official)
+    db.commit()
+    return vote, receipt

@@ -182,17 +182,6 @@ def test_anonymous_close_asks_to_log_in(app, vote):
 # --- results -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def closed(db, people, vote):
-    proposal, status_quo = option_ids(vote)
-    receipt = services.cast_ballot(db, vote, people.member, [proposal, status_quo]).receipt
-    services.cast_ballot(db, vote, people.voter, [status_quo, proposal])
-    services.cast_ballot(db, vote, people.facilitator, [proposal])
-    services.close_vote(db, vote, people.official)
-    db.commit()
-    return vote, receipt
-
-
 def test_the_results_page_explains_the_count(app, closed):
     vote, receipt = closed
     page = app.get(f"/votes/{vote.id}")

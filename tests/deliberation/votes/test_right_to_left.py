@@ -14,12 +14,8 @@ from tests.deliberation.votes.conftest import option_ids
 
 
 @pytest.fixture
-def closed(db, people, vote):
-    proposal, status_quo = option_ids(vote)
-    receipt = services.cast_ballot(db, vote, people.member, [proposal, status_quo]).receipt
-    services.cast_ballot(db, vote, people.voter, [status_quo, proposal])
-    services.cast_ballot(db, vote, people.facilitator, [proposal])
-    services.close_vote(db, vote, people.official)
+def closed(closed, db):
+    vote, receipt = closed
     # A fixed moment, to read the way each language writes it (the city is in Paris).
     vote.opened_at = dt.datetime(2026, 3, 5, 9, 30, tzinfo=dt.UTC)
     db.commit()
